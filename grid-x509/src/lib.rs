@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod audit;
+mod bundle;
+mod ca_dir;
+mod cert;
+mod chain;
+mod create;
+mod crl;
+mod dn;
+mod error;
+mod ext;
+mod key;
+pub mod limits;
+pub mod oid;
+mod policy;
+mod proxy;
+mod secret;
+mod time;
+mod write;
+
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
+
+pub use error::{CertRef, Error, Result};
+pub use time::{UnixTime, format_hms};
