@@ -166,6 +166,25 @@ pub enum Error {
         reason: String,
     },
 
+    /// The DER of a Name does not decode (RFC 5280 §4.1.2.4 RDNSequence structure).
+    #[error("DN is not valid DER at byte {position}: {reason}")]
+    DnDecode {
+        /// Byte offset in the Name's DER.
+        position: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A DN exceeds a budget (`grid_x509::MAX_DN_RDNS`, `MAX_RDN_AVAS`, `MAX_DN_VALUE_BYTES`).
+    #[error("DN has {count} {what}, over the limit of {max}")]
+    DnLimit {
+        /// What was counted.
+        what: &'static str,
+        /// Count found (at least; counting stops at the first excess).
+        count: usize,
+        /// The budget.
+        max: usize,
+    },
+
     // ----- private keys ------------------------------------------------------------------
     /// A private key does not decode (PKCS#1, PKCS#8 or SEC1 structure).
     #[error("{origin}: private key ({format}) does not decode: {reason}")]
@@ -226,6 +245,30 @@ pub enum Error {
         operation: &'static str,
         /// The library's message (never key material).
         reason: String,
+    },
+
+    /// A key-container parameter crosses a budget (PBKDF2 iterations, RSA modulus size),
+    /// so a hostile file cannot make us spin or allocate without bound.
+    #[error("{origin}: {what} is {value}, over the limit of {max}")]
+    KeyBudget {
+        /// File or input name.
+        origin: String,
+        /// Which parameter.
+        what: &'static str,
+        /// The value found.
+        value: u64,
+        /// The budget.
+        max: u64,
+    },
+    /// A key size that cannot be generated (RSA 1024..=8192 bits, multiple of 8).
+    #[error("cannot generate a {bits}-bit {algorithm} key: {allowed}")]
+    UnsupportedKeySize {
+        /// Algorithm name.
+        algorithm: &'static str,
+        /// Requested size.
+        bits: u32,
+        /// What is allowed.
+        allowed: &'static str,
     },
 
     // ----- chain validation -----------------------------------------------------------------
@@ -433,6 +476,8 @@ impl Error {
             Error::DnParse { .. } => "bad_dn",
             Error::UnknownDnAttribute { .. } => "unknown_dn_attribute",
             Error::DnValue { .. } => "bad_dn_value",
+            Error::DnDecode { .. } => "bad_dn_der",
+            Error::DnLimit { .. } => "dn_limit",
             Error::KeyDecode { .. } => "bad_key",
             Error::PassphraseRequired { .. } => "passphrase_required",
             Error::WrongPassphrase { .. } => "wrong_passphrase",
@@ -441,6 +486,8 @@ impl Error {
             Error::KeyMismatch { .. } => "key_mismatch",
             Error::Passphrase { .. } => "passphrase_source",
             Error::Crypto { .. } => "crypto",
+            Error::KeyBudget { .. } => "key_budget",
+            Error::UnsupportedKeySize { .. } => "unsupported_key_size",
             Error::EmptyChain => "empty_chain",
             Error::ChainTooLong { .. } => "chain_too_long",
             Error::Expired { .. } => "expired",

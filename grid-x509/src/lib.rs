@@ -23,5 +23,6 @@ mod write;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 
+pub use dn::{Ava, Dn, MAX_DN_RDNS, MAX_DN_VALUE_BYTES, MAX_RDN_AVAS, Rdn, StringType};
 pub use error::{CertRef, Error, Result};
 pub use time::{UnixTime, format_hms};
