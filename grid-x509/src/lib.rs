@@ -26,3 +26,6 @@ pub mod fixtures;
 pub use dn::{Ava, Dn, MAX_DN_RDNS, MAX_DN_VALUE_BYTES, MAX_RDN_AVAS, Rdn, StringType};
 pub use error::{CertRef, Error, Result};
 pub use time::{UnixTime, format_hms};
+pub use key::{Digest, EcCurve, KeyAlgorithm, PrivateKey};
+pub use secret::Passphrase;
+pub use write::write_atomic;
