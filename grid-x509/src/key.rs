@@ -867,7 +867,8 @@ fn describe_key_oid(o: &Oid) -> String {
     }
 }
 
-/// n = p*q, e*dp = 1 mod (p-1), e*dq = 1 mod (q-1), q*qinv = 1 mod p: cheap checks
+/// n = p*q, e*dp = 1 mod (p-1), e*dq = 1 mod (q-1), q*qinv = 1 mod p, d agrees with
+/// dp and dq: cheap checks
 /// (microseconds) that catch corrupted or tampered key files before they make bad
 /// signatures. OpenSSL signs with the CRT values, so these are the ones that matter.
 fn check_rsa_consistency(k: &RsaPrivateKeyDer<'_>) -> std::result::Result<(), &'static str> {
@@ -904,7 +905,18 @@ fn check_rsa_consistency(k: &RsaPrivateKeyDer<'_>) -> std::result::Result<(), &'
             return Ok(false);
         }
         r.mod_mul(&q, &qinv, &p, &mut ctx)?;
-        Ok(r == one)
+        if r != one {
+            return Ok(false);
+        }
+        // d is not used by CRT signing but is written back out: d = dp mod (p-1) and
+        // d = dq mod (q-1).
+        let d = bn(&k.private_exponent)?;
+        r.nnmod(&d, &pm1, &mut ctx)?;
+        if r != dp {
+            return Ok(false);
+        }
+        r.nnmod(&d, &qm1, &mut ctx)?;
+        Ok(r == dq)
     };
     match run() {
         Ok(true) => Ok(()),
