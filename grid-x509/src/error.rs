@@ -271,6 +271,15 @@ pub enum Error {
         allowed: &'static str,
     },
 
+    /// A requested proxy lifetime cannot be honoured.
+    #[error("proxy lifetime of {requested_secs} s rejected: {reason}; give --valid HH:MM")]
+    ProxyLifetime {
+        /// What was asked for.
+        requested_secs: i64,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+
     // ----- chain validation -----------------------------------------------------------------
     /// Nothing to validate.
     #[error("empty certificate chain")]
@@ -486,6 +495,7 @@ impl Error {
             Error::KeyMismatch { .. } => "key_mismatch",
             Error::Passphrase { .. } => "passphrase_source",
             Error::Crypto { .. } => "crypto",
+            Error::ProxyLifetime { .. } => "proxy_lifetime",
             Error::KeyBudget { .. } => "key_budget",
             Error::UnsupportedKeySize { .. } => "unsupported_key_size",
             Error::EmptyChain => "empty_chain",

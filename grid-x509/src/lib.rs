@@ -29,3 +29,4 @@ pub use time::{UnixTime, format_hms};
 pub use key::{Digest, EcCurve, KeyAlgorithm, PrivateKey};
 pub use secret::Passphrase;
 pub use write::write_atomic;
+pub use create::{DEFAULT_PROXY_LIFETIME_SECS, KeySpec, NewProxy, ProxyBuilder, ProxyKind};
