@@ -62,12 +62,14 @@ pub enum Error {
         reason: String,
     },
     /// A PEM block has a label this crate does not read.
-    #[error("{origin}: PEM block #{block} has unsupported label '{label}'")]
+    #[error("{origin}: PEM block #{block} (line {line}) has unsupported label '{label}'; a credential file holds CERTIFICATE and private-key blocks only")]
     UnsupportedPemLabel {
         /// File or input name.
         origin: String,
         /// Index of the PEM block.
         block: usize,
+        /// 1-based line where the block starts.
+        line: usize,
         /// The label after `BEGIN`.
         label: String,
     },
@@ -495,9 +497,9 @@ impl Error {
             Error::KeyMismatch { .. } => "key_mismatch",
             Error::Passphrase { .. } => "passphrase_source",
             Error::Crypto { .. } => "crypto",
-            Error::ProxyLifetime { .. } => "proxy_lifetime",
             Error::KeyBudget { .. } => "key_budget",
             Error::UnsupportedKeySize { .. } => "unsupported_key_size",
+            Error::ProxyLifetime { .. } => "proxy_lifetime",
             Error::EmptyChain => "empty_chain",
             Error::ChainTooLong { .. } => "chain_too_long",
             Error::Expired { .. } => "expired",

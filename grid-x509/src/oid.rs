@@ -1,6 +1,6 @@
 //! Object identifiers used by grid certificates.
 
-use const_oid::ObjectIdentifier as Oid;
+pub use const_oid::ObjectIdentifier as Oid;
 
 /// RFC 3820 proxyCertInfo extension.
 pub const PROXY_CERT_INFO: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.14");
