@@ -24,6 +24,8 @@ fn ferr(e: impl std::fmt::Display) -> FixtureError {
 
 enum Pair {
     Rsa(RsaKeyPair),
+    /// RSA keys ring refuses (under 2048 bits), signed with openssl for negative tests.
+    WeakRsa(openssl::pkey::PKey<openssl::pkey::Private>),
     Ec(EcdsaKeyPair),
 }
 
@@ -53,10 +55,12 @@ impl SigningKey {
         let n = rsa.n().to_vec();
         let e = rsa.e().to_vec();
         let pkey = openssl::pkey::PKey::from_rsa(rsa).map_err(ferr)?;
-        let der = pkey.private_key_to_pkcs8().map_err(ferr)?;
-        let pair = RsaKeyPair::from_pkcs8(&der)
-            .or_else(|_| RsaKeyPair::from_der(&pkey.private_key_to_der().unwrap_or_default()))
-            .map_err(ferr)?;
+        let pair = if bits >= 2048 {
+            let der = pkey.private_key_to_pkcs8().map_err(ferr)?;
+            Pair::Rsa(RsaKeyPair::from_pkcs8(&der).map_err(ferr)?)
+        } else {
+            Pair::WeakRsa(pkey)
+        };
         let jwk = if bits >= 2048 {
             Jwk::rsa(kid, &n, &e).map_err(ferr)?
         } else {
@@ -68,7 +72,7 @@ impl SigningKey {
         };
         Ok(Self {
             kid: kid.map(str::to_owned),
-            pair: Pair::Rsa(pair),
+            pair,
             jwk,
             rng: SystemRandom::new(),
         })
@@ -100,7 +104,7 @@ impl SigningKey {
     /// RS256 or ES256.
     pub fn algorithm(&self) -> Algorithm {
         match self.pair {
-            Pair::Rsa(_) => Algorithm::RS256,
+            Pair::Rsa(_) | Pair::WeakRsa(_) => Algorithm::RS256,
             Pair::Ec(_) => Algorithm::ES256,
         }
     }
@@ -123,6 +127,13 @@ impl SigningKey {
                 p.sign(&signature::RSA_PKCS1_SHA256, &self.rng, message, &mut sig)
                     .map_err(ferr)?;
                 Ok(sig)
+            }
+            Pair::WeakRsa(k) => {
+                let mut signer =
+                    openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), k)
+                        .map_err(ferr)?;
+                signer.update(message).map_err(ferr)?;
+                signer.sign_to_vec().map_err(ferr)
             }
             Pair::Ec(p) => Ok(p.sign(&self.rng, message).map_err(ferr)?.as_ref().to_vec()),
         }
