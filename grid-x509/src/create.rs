@@ -4,7 +4,9 @@
 //! What is built copies `grid-proxy-init` (Globus GSI, OpenSSL 3 era) byte for byte
 //! where it matters to peers: a random 31-bit serial that is also the new CN, notBefore
 //! five minutes in the past, notAfter `now + lifetime` (never past the signer's),
-//! critical keyUsage `digitalSignature, keyEncipherment`, critical proxyCertInfo with
+//! the signer's extendedKeyUsage (copied), critical keyUsage `digitalSignature,
+//! keyEncipherment` (the signer's bits minus nonRepudiation, keyCertSign, cRLSign),
+//! critical proxyCertInfo with
 //! the policy language (and pCPathLenConstraint when given), sha256WithRSAEncryption.
 //! Legacy proxies carry the signer's serial and `CN=proxy` / `CN=limited proxy`.
 
@@ -267,7 +269,16 @@ impl<'a> ProxyBuilder<'a> {
             Some(k) => k.0 & !(KU_NON_REPUDIATION | KU_KEY_CERT_SIGN | KU_CRL_SIGN),
             None => KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT,
         };
-        let mut extensions = vec![Extension::key_usage(ku)];
+        // Globus copies the signer's extendedKeyUsage, first, with its criticality.
+        let mut extensions = Vec::with_capacity(3);
+        if let Some(eku) = signer.extensions().raw(&oid::EXT_KEY_USAGE) {
+            extensions.push(Extension {
+                oid: oid::EXT_KEY_USAGE,
+                critical: eku.critical,
+                value: eku.value.clone(),
+            });
+        }
+        extensions.push(Extension::key_usage(ku));
         let pci_policy = match &self.kind {
             ProxyKind::Impersonation => Some((oid::PPL_INHERIT_ALL, None)),
             ProxyKind::Limited => Some((oid::PPL_LIMITED, None)),
@@ -658,6 +669,7 @@ pub(crate) fn sign_crl(
 }
 
 /// PEM of a certificate.
+#[cfg_attr(not(feature = "fixtures"), allow(dead_code))]
 pub(crate) fn cert_pem(cert: &Certificate) -> String {
     pem_encode("CERTIFICATE", cert.der()).to_string()
 }

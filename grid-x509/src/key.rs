@@ -428,6 +428,7 @@ impl PrivateKey {
             return Err(Error::UnsupportedPemLabel {
                 origin: origin.into(),
                 block: 0,
+                line: 0,
                 label: label.into(),
             });
         }
