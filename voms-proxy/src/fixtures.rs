@@ -1,0 +1,1 @@
+//! Minting VOMS ACs and proxies for tests (filled in below).
