@@ -1305,6 +1305,7 @@ impl<'a> SlashParser<'a> {
                 } else {
                     Err(Error::UnknownDnAttribute {
                         input: self.input.to_string(),
+                        position: i,
                         keyword: keyword.to_string(),
                     })
                 }
@@ -1454,17 +1455,16 @@ impl<'a> Rfc2253Parser<'a> {
             }
             let oid = resolve_keyword(keyword).ok_or_else(|| Error::UnknownDnAttribute {
                 input: self.input.to_string(),
+                position: key_start,
                 keyword: keyword.to_string(),
             })?;
             i = self.skip_spaces(i.saturating_add(1));
-            let value_start = i;
             let (ava, next) = match self.at(i) {
                 Some('#') => self.hex_value(oid, i)?,
                 Some('"') => self.quoted_value(oid, i)?,
                 _ => self.plain_value(oid, i)?,
             };
             b.push_ava(ava)?;
-            let _ = value_start;
             i = self.skip_spaces(next);
             match self.at(i) {
                 None => {
@@ -1697,5 +1697,79 @@ mod tests {
         assert_eq!(canonical_value("  Jane \t  DOE  "), "jane doe");
         assert_eq!(canonical_value("ÉCOLE  X"), "École x");
         assert_eq!(canonical_value(""), "");
+    }
+
+    #[test]
+    fn keywords_resolve_case_insensitively_exact_first() {
+        let oid = |s: &str| resolve_keyword(s).map(|o| o.to_string());
+        assert_eq!(oid("CN").as_deref(), Some("2.5.4.3"));
+        assert_eq!(oid("cn").as_deref(), Some("2.5.4.3"));
+        assert_eq!(oid("commonName").as_deref(), Some("2.5.4.3"));
+        assert_eq!(oid("E").as_deref(), Some("1.2.840.113549.1.9.1"));
+        assert_eq!(oid("email").as_deref(), Some("1.2.840.113549.1.9.1"));
+        assert_eq!(oid("EMAILADDRESS").as_deref(), Some("1.2.840.113549.1.9.1"));
+        assert_eq!(oid("UID").as_deref(), Some("0.9.2342.19200300.100.1.1"));
+        assert_eq!(oid("userid").as_deref(), Some("0.9.2342.19200300.100.1.1"));
+        // OpenSSL names 0.9.2342.19200300.100.1.44 `uid`: the exact spelling wins.
+        assert_eq!(oid("uid").as_deref(), Some("0.9.2342.19200300.100.1.44"));
+        assert_eq!(oid("Uid").as_deref(), Some("0.9.2342.19200300.100.1.1"));
+        assert_eq!(oid("1.2.3.4").as_deref(), Some("1.2.3.4"));
+        assert_eq!(oid("OID.2.5.4.3").as_deref(), Some("2.5.4.3"));
+        assert_eq!(oid("1"), None);
+        assert_eq!(oid("1..2"), None);
+        assert_eq!(oid("vocms0118.cern.ch"), None);
+        assert_eq!(oid(""), None);
+    }
+
+    #[test]
+    fn tlv_lengths_are_minimal() {
+        assert_eq!(tlv(0x04, &[]), [0x04, 0x00]);
+        assert_eq!(tlv(0x04, &[0; 0x7f]).get(..2), Some(&[0x04, 0x7f][..]));
+        assert_eq!(
+            tlv(0x04, &[0; 0x80]).get(..3),
+            Some(&[0x04, 0x81, 0x80][..])
+        );
+        assert_eq!(
+            tlv(0x04, &[0; 0x1234]).get(..4),
+            Some(&[0x04, 0x82, 0x12, 0x34][..])
+        );
+        let mut r = DerReader::new(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5], 0);
+        assert!(matches!(r.read(), Err(Error::DnDecode { position: 1, .. })));
+    }
+
+    #[test]
+    fn rfc2253_escaping_like_openssl() {
+        let esc = |s: &str| {
+            let mut out = String::new();
+            escape_rfc2253(s, &mut out);
+            out
+        };
+        assert_eq!(esc(" a b "), "\\ a b\\ ");
+        assert_eq!(esc("#a#"), "\\#a#");
+        assert_eq!(esc(" "), "\\ ");
+        assert_eq!(
+            esc("a,b+c\"d\\e<f>g;h=i"),
+            "a\\,b\\+c\\\"d\\\\e\\<f\\>g\\;h=i"
+        );
+        assert_eq!(esc("é\u{1}\u{7f}"), "\\C3\\A9\\01\\7F");
+    }
+
+    #[test]
+    fn printable_set_is_openssls() {
+        assert!("Jane Doe (x) +,-./:=?'0".chars().all(is_printable_char));
+        for c in ['@', '_', '*', '&', '"', '\\', 'é', '\t'] {
+            assert!(!is_printable_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn slash_split_needs_keyword_and_equals() {
+        let dn = Dn::parse_openssl("/CN=a/b/O=x+y/OU=p+q=r+CN=s").unwrap();
+        let values: Vec<Vec<&str>> = dn
+            .rdns()
+            .iter()
+            .map(|r| r.avas().iter().map(Ava::value).collect())
+            .collect();
+        assert_eq!(values, [vec!["a/b"], vec!["x+y"], vec!["s", "p+q=r"]]);
     }
 }

@@ -152,10 +152,12 @@ pub enum Error {
         reason: String,
     },
     /// A DN attribute keyword is not known (use a dotted OID instead).
-    #[error("unknown DN attribute '{keyword}' in {input:?}; use a known keyword (CN, O, OU, DC, ...) or a dotted OID")]
+    #[error("unknown DN attribute '{keyword}' at character {position} of {input:?}; use a known keyword (CN, O, OU, DC, ...) or a dotted OID")]
     UnknownDnAttribute {
         /// The input text.
         input: String,
+        /// 0-based character offset of the keyword.
+        position: usize,
         /// The keyword.
         keyword: String,
     },

@@ -478,15 +478,19 @@ fn parse_errors_say_where_and_what() {
         e => panic!("{e:?}"),
     }
     match err("/FOO=bar") {
-        Error::UnknownDnAttribute { keyword, .. } => assert_eq!(keyword, "FOO"),
+        Error::UnknownDnAttribute {
+            keyword, position, ..
+        } => assert_eq!((keyword.as_str(), position), ("FOO", 1)),
         e => panic!("{e:?}"),
     }
     match err("/=bar") {
         Error::DnParse { position, .. } => assert_eq!(position, 1),
         e => panic!("{e:?}"),
     }
-    match err("CN=a,FOO=b") {
-        Error::UnknownDnAttribute { keyword, .. } => assert_eq!(keyword, "FOO"),
+    match err("CN=a, FOO=b") {
+        Error::UnknownDnAttribute {
+            keyword, position, ..
+        } => assert_eq!((keyword.as_str(), position), ("FOO", 6)),
         e => panic!("{e:?}"),
     }
     match err("CN=a,") {
