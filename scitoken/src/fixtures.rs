@@ -32,6 +32,7 @@ enum Pair {
 /// A signing key with its public JWK. Debug output never shows the private key.
 pub struct SigningKey {
     kid: Option<String>,
+    public_pem: String,
     pair: Pair,
     jwk: Jwk,
     rng: SystemRandom,
@@ -55,6 +56,8 @@ impl SigningKey {
         let n = rsa.n().to_vec();
         let e = rsa.e().to_vec();
         let pkey = openssl::pkey::PKey::from_rsa(rsa).map_err(ferr)?;
+        let public_pem =
+            String::from_utf8(pkey.public_key_to_pem().map_err(ferr)?).map_err(ferr)?;
         let pair = if bits >= 2048 {
             let der = pkey.private_key_to_pkcs8().map_err(ferr)?;
             Pair::Rsa(RsaKeyPair::from_pkcs8(&der).map_err(ferr)?)
@@ -72,6 +75,7 @@ impl SigningKey {
         };
         Ok(Self {
             kid: kid.map(str::to_owned),
+            public_pem,
             pair,
             jwk,
             rng: SystemRandom::new(),
@@ -88,8 +92,16 @@ impl SigningKey {
         let x = pt.get(1..33).ok_or_else(|| ferr("short point"))?;
         let y = pt.get(33..65).ok_or_else(|| ferr("short point"))?;
         let jwk = Jwk::p256(kid, x, y).map_err(ferr)?;
+        // SubjectPublicKeyInfo for id-ecPublicKey / prime256v1, then the point.
+        let mut spki = vec![
+            0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+        ];
+        spki.extend_from_slice(pt);
+        let public_pem = pem_encode("PUBLIC KEY", &spki);
         Ok(Self {
             kid: kid.map(str::to_owned),
+            public_pem,
             pair: Pair::Ec(pair),
             jwk,
             rng,
@@ -107,6 +119,11 @@ impl SigningKey {
             Pair::Rsa(_) | Pair::WeakRsa(_) => Algorithm::RS256,
             Pair::Ec(_) => Algorithm::ES256,
         }
+    }
+
+    /// The public key as PEM (SubjectPublicKeyInfo), e.g. for Python `scitokens`.
+    pub fn public_pem(&self) -> &str {
+        &self.public_pem
     }
 
     /// The public key.
@@ -166,6 +183,21 @@ impl SigningKey {
         let sig = self.sign(input.as_bytes())?;
         Ok(format!("{input}.{}", b64_encode(&sig)))
     }
+}
+
+fn pem_encode(label: &str, der: &[u8]) -> String {
+    use base64::Engine as _;
+    let b = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    let mut rest = b.as_str();
+    while !rest.is_empty() {
+        let (line, tail) = rest.split_at(rest.len().min(64));
+        out.push_str(line);
+        out.push('\n');
+        rest = tail;
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
 }
 
 /// Mints an HS256 token with `secret` as the HMAC key (the "public key as HMAC secret"
