@@ -417,6 +417,24 @@ impl PrivateKey {
         })
     }
 
+    /// Reads the first private key of a PEM file (`userkey.pem`, `hostkey.pem`, a proxy
+    /// file). The file's bytes are wiped after parsing.
+    pub fn read_pem_file(
+        path: impl AsRef<std::path::Path>,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Self> {
+        use std::io::Read as _;
+        let path = path.as_ref();
+        let origin = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
+        let max = crate::limits::MAX_FILE_BYTES;
+        let mut text = Zeroizing::new(Vec::new());
+        file.take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
+            .read_to_end(&mut text)
+            .map_err(|e| Error::io(path, &e))?;
+        Self::from_pem(&text, passphrase, &origin)
+    }
+
     /// Reads one PEM block, including OpenSSL's legacy `Proc-Type: 4,ENCRYPTED` form.
     pub fn from_pem_block(
         block: &pem::Pem,
