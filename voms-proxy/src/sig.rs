@@ -79,6 +79,18 @@ fn parse_spki(spki: &[u8]) -> Result<Key<'_>, SigError> {
     }
 }
 
+/// The subjectPublicKey bits of a DER SubjectPublicKeyInfo (what key identifiers hash).
+#[cfg_attr(not(feature = "fixtures"), allow(dead_code))]
+pub(crate) fn spki_key_bits(spki: &[u8]) -> Option<&[u8]> {
+    let s = der::single(spki, tag::SEQUENCE, "spki").ok()?;
+    let mut r = s.reader();
+    r.read(tag::SEQUENCE, "spki alg").ok()?;
+    r.read(tag::BIT_STRING, "spki key")
+        .ok()?
+        .bit_string("spki key")
+        .ok()
+}
+
 /// Verifies `sig` over `msg` with the key in `spki` (DER SubjectPublicKeyInfo) and the
 /// algorithm in `alg` (DER AlgorithmIdentifier).
 pub(crate) fn verify(

@@ -177,13 +177,40 @@ fn pem_vomsdir_and_three_line_lsc() {
     assert_eq!(rc, 0, "{out}");
 }
 
+/// Our verdict on the first AC of a proxy file, and the VOMS C API's.
+fn both(
+    pki: &Pki,
+    file: &std::path::Path,
+    vomsdir: &str,
+    now: UnixTime,
+) -> (Result<VerifiedAc, Error>, Result<(), String>) {
+    let chain = decode_chain(&pem_chain(file)).unwrap();
+    let mut v =
+        verify_chain_acs(&chain, &trust(pki, vomsdir), &VerifyPolicy::strict(), now).unwrap();
+    assert_eq!(v.acs.len(), 1);
+    let ours = v.acs.remove(0).1;
+    (ours, pki.peer(file, vomsdir, now))
+}
+
 #[test]
 fn verdicts_for_bad_acs() {
     let pki = Pki::new();
     // A minute after minting: everything minted below is valid then unless made not to be.
     let now = wall_clock().saturating_add(60);
-    let t = trust(&pki, "vomsdir");
-    let strict = VerifyPolicy::strict();
+    let uri = "voms.example.org:15000";
+
+    // Good.
+    let ok = pki.fake(
+        "ok.pem",
+        "user",
+        "voms",
+        "testvo",
+        uri,
+        &["-fqan", "/testvo"],
+    );
+    let (ours, peer) = both(&pki, &ok, "vomsdir", now);
+    ours.unwrap();
+    peer.unwrap();
 
     // Expired: valid from 3 h ago for 1 h.
     let f = pki.fake(
@@ -191,76 +218,62 @@ fn verdicts_for_bad_acs() {
         "user",
         "voms",
         "testvo",
-        "voms.example.org:15000",
+        uri,
         &["-fqan", "/testvo", "-pastac", "3:00", "-vomslife", "1"],
     );
-    let (chain, found) = load(&pki, &f);
-    let ee = end_entity(&chain).unwrap();
-    let e = verify_ac(&found.acs[0], ee, &t, &strict, now).unwrap_err();
+    let (ours, peer) = both(&pki, &f, "vomsdir", now);
+    let e = ours.unwrap_err();
     assert!(
         matches!(e, Error::Expired { ac: 0, ref vo, .. } if vo == "testvo"),
         "{e}"
     );
     assert_eq!(e.code(), "expired");
-    // voms-proxy-info reports the AC's time left as 0.
+    assert!(peer.is_err());
     let (o, _) = pki.vpi(&f, "vomsdir", &["-actimeleft"]);
     assert_eq!(o.trim(), "0");
 
-    // Not yet valid: checked two hours before it was minted.
-    let f = pki.fake(
-        "ok.pem",
-        "user",
-        "voms",
-        "testvo",
-        "voms.example.org:15000",
-        &["-fqan", "/testvo"],
-    );
-    let (chain, found) = load(&pki, &f);
+    // Not yet valid: checked two hours before it was minted (VOMS allows 5 minutes).
+    let (ours, peer) = both(&pki, &ok, "vomsdir", now.saturating_add(-7200));
+    assert!(matches!(ours, Err(Error::NotYetValid { .. })), "{ours:?}");
+    assert!(peer.is_err());
+    // Skew: 200 s after the end is fine with 300 s of skew, as in VOMS.
+    let chain = decode_chain(&pem_chain(&ok)).unwrap();
     let ee = end_entity(&chain).unwrap();
-    let e = verify_ac(&found.acs[0], ee, &t, &strict, now.saturating_add(-7200)).unwrap_err();
-    assert!(matches!(e, Error::NotYetValid { .. }), "{e}");
-    // ... unless the skew allows it.
-    let late = found.acs[0].not_after().saturating_add(200);
+    let ac = read_acs(&chain).unwrap().unwrap().acs.remove(0);
+    let t = trust(&pki, "vomsdir");
+    let late = ac.not_after().saturating_add(200);
     verify_ac(
-        &found.acs[0],
+        &ac,
         ee,
         &t,
-        &strict.clone().with_clock_skew(300),
+        &VerifyPolicy::strict().with_clock_skew(300),
         late,
     )
     .unwrap();
     assert!(matches!(
-        verify_ac(&found.acs[0], ee, &t, &strict, late),
+        verify_ac(&ac, ee, &t, &VerifyPolicy::strict(), late),
         Err(Error::Expired { .. })
     ));
+    pki.peer(&ok, "vomsdir", late).unwrap();
 
-    // Holder mismatch: Alice's AC presented with Bob's chain.
-    let fb = pki.fake(
-        "bob.pem",
-        "bob",
-        "voms",
-        "testvo",
-        "voms.example.org:15000",
-        &["-fqan", "/testvo"],
+    // Holder mismatch: Alice's AC in a proxy of Bob.
+    let f = pki.proxy_with("bob.pem", "bob", &[ac.der().to_vec()]);
+    assert!(pki.voms_verify(&f));
+    let (ours, peer) = both(&pki, &f, "vomsdir", now);
+    assert!(
+        matches!(ours, Err(Error::HolderMismatch { .. })),
+        "{ours:?}"
     );
-    let bob_chain = decode_chain(&pem_chain(&fb)).unwrap();
-    let e = verify_ac(
-        &found.acs[0],
-        end_entity(&bob_chain).unwrap(),
-        &t,
-        &strict,
-        now,
-    )
-    .unwrap_err();
-    assert!(matches!(e, Error::HolderMismatch { .. }), "{e}");
+    assert!(peer.is_err());
 
     // No trust for the VO: empty vomsdir.
     std::fs::create_dir_all(pki.p("empty")).unwrap();
-    let e = verify_ac(&found.acs[0], ee, &trust(&pki, "empty"), &strict, now).unwrap_err();
+    let (ours, peer) = both(&pki, &ok, "empty", now);
     assert!(
-        matches!(e, Error::NoTrustForVo { ref host, .. } if host == "voms.example.org"),
-        "{e}"
+        matches!(ours, Err(Error::NoTrustForVo { ref host, .. }) if host == "voms.example.org"),
+        "{ours:?}"
     );
+    assert!(peer.is_err());
 
     // Wrong signer, issuer not in the LSC: LSC mismatch.
     let f = pki.fake(
@@ -268,38 +281,41 @@ fn verdicts_for_bad_acs() {
         "user",
         "roguevoms",
         "testvo",
-        "voms.example.org:15000",
+        uri,
         &["-fqan", "/testvo"],
     );
-    let (chain, found) = load(&pki, &f);
-    let e = verify_ac(&found.acs[0], end_entity(&chain).unwrap(), &t, &strict, now).unwrap_err();
-    assert!(matches!(e, Error::LscMismatch { .. }), "{e}");
+    let (ours, peer) = both(&pki, &f, "vomsdir", now);
+    assert!(matches!(ours, Err(Error::LscMismatch { .. })), "{ours:?}");
+    assert!(peer.is_err());
 
-    // Wrong signer with the very names of the real one: the LSC matches, the signature
-    // is the embedded certificate's, but that certificate does not chain to the CA.
+    // Wrong signer with the very names of the real one: the LSC matches and the
+    // signature is the embedded certificate's, but it does not chain to the CA.
     let f = pki.fake(
         "evil.pem",
         "user",
         "evilvoms",
         "testvo",
-        "voms.example.org:15000",
+        uri,
         &["-fqan", "/testvo"],
     );
-    let (chain, found) = load(&pki, &f);
-    let e = verify_ac(&found.acs[0], end_entity(&chain).unwrap(), &t, &strict, now).unwrap_err();
-    assert!(matches!(e, Error::UntrustedIssuerChain { .. }), "{e}");
-    // With the real VOMS certificate as PEM instead: bad signature is "no trust".
+    let (ours, peer) = both(&pki, &f, "vomsdir", now);
+    assert!(
+        matches!(ours, Err(Error::UntrustedIssuerChain { .. })),
+        "{ours:?}"
+    );
+    assert!(peer.is_err());
+    // With the real VOMS certificate as PEM instead: nothing in the vomsdir signed it.
     std::fs::create_dir_all(pki.p("pemdir/testvo")).unwrap();
     std::fs::copy(pki.p("voms.pem"), pki.p("pemdir/testvo/voms.pem")).unwrap();
-    let e = verify_ac(
-        &found.acs[0],
-        end_entity(&chain).unwrap(),
-        &trust(&pki, "pemdir"),
-        &strict,
-        now,
-    )
-    .unwrap_err();
-    assert!(matches!(e, Error::NoTrustForVo { .. }), "{e}");
+    let (ours, peer) = both(&pki, &f, "pemdir", now);
+    assert!(matches!(ours, Err(Error::NoTrustForVo { .. })), "{ours:?}");
+    assert!(peer.is_err());
+    let (ours, peer) = both(&pki, &ok, "pemdir", now);
+    assert!(matches!(
+        ours.unwrap().trust_source(),
+        TrustSource::Pem { .. }
+    ));
+    peer.unwrap();
 
     // A tampered AC: one FQAN byte changed after signing.
     let f = pki.fake(
@@ -307,19 +323,25 @@ fn verdicts_for_bad_acs() {
         "user",
         "voms",
         "testvo",
-        "voms.example.org:15000",
+        uri,
         &["-fqan", "/testvo/aaa"],
     );
-    let (chain, found) = load(&pki, &f);
-    let mut der = found.acs[0].der().to_vec();
+    let chain = decode_chain(&pem_chain(&f)).unwrap();
+    let mut der = read_acs(&chain).unwrap().unwrap().acs[0].der().to_vec();
     let pos = der.windows(11).position(|w| w == b"/testvo/aaa").unwrap();
     der[pos + 10] = b'b';
-    let bad = AttributeCertificate::from_der(&der, 0).unwrap();
-    assert_eq!(bad.fqans()[0].as_str(), "/testvo/aab");
-    let e = verify_ac(&bad, end_entity(&chain).unwrap(), &t, &strict, now).unwrap_err();
+    let f = pki.proxy_with("tampered.pem", "user", &[der]);
+    let (ours, peer) = both(&pki, &f, "vomsdir", now);
     assert!(
-        matches!(e, Error::BadSignature { ref signer, .. } if signer == VOMS_DN),
-        "{e}"
+        matches!(ours, Err(Error::BadSignature { ref signer, .. }) if signer == VOMS_DN),
+        "{ours:?}"
+    );
+    assert!(peer.is_err());
+    let (o, _) = pki.vpi(&f, "vomsdir", &["-fqan"]);
+    assert_eq!(
+        o.trim(),
+        "/testvo/aab",
+        "voms-proxy-info shows the tampered FQAN without a warning"
     );
 
     // A targeted AC (voms-proxy-fake writes an empty target list): refused.
@@ -328,20 +350,88 @@ fn verdicts_for_bad_acs() {
         "user",
         "voms",
         "testvo",
-        "voms.example.org:15000",
+        uri,
         &["-fqan", "/testvo", "-target", "host.example.org"],
     );
-    let (chain, found) = load(&pki, &f);
-    assert!(found.acs[0].targets().is_some());
+    let chain = decode_chain(&pem_chain(&f)).unwrap();
+    let found = read_acs(&chain).unwrap().unwrap();
+    assert_eq!(found.acs[0].targets(), Some(&[][..]));
     let e = verify_ac(
         &found.acs[0],
         end_entity(&chain).unwrap(),
         &t,
-        &strict.clone().with_target("host.example.org"),
+        &VerifyPolicy::strict().with_target("host.example.org"),
         now,
     )
     .unwrap_err();
     assert!(matches!(e, Error::TargetMismatch { .. }), "{e}");
+}
+
+#[test]
+fn two_vos_from_voms_proxy_fake() {
+    // voms-proxy-fake's -voinfo (several VOs) crashes in Debian's build; its single-VO
+    // ACs are combined into one proxy here.
+    let pki = Pki::new();
+    let a = pki.fake(
+        "a.pem",
+        "user",
+        "voms",
+        "testvo",
+        "voms.example.org:15000",
+        &["-fqan", "/testvo/Role=admin", "-ga", "k=v (q)"],
+    );
+    let b = pki.fake(
+        "b.pem",
+        "user",
+        "voms2",
+        "othervo",
+        "voms2.example.org:15001",
+        &["-fqan", "/othervo", "-fqan", "/othervo/g"],
+    );
+    let ac = |f: &std::path::Path| {
+        read_acs(&decode_chain(&pem_chain(f)).unwrap())
+            .unwrap()
+            .unwrap()
+            .acs
+            .remove(0)
+    };
+    let f = pki.proxy_with(
+        "two.pem",
+        "user",
+        &[ac(&a).der().to_vec(), ac(&b).der().to_vec()],
+    );
+    assert!(pki.voms_verify(&f));
+    let chain = decode_chain(&pem_chain(&f)).unwrap();
+    let v = verify_chain_acs(
+        &chain,
+        &trust(&pki, "vomsdir"),
+        &VerifyPolicy::strict(),
+        wall_clock(),
+    )
+    .unwrap();
+    assert_eq!(v.acs.len(), 2);
+    assert_eq!(v.verified().count(), 2);
+    assert_eq!(v.acs[1].0.index(), 1);
+    assert_eq!(v.acs[0].0.attributes()[0].value, "v ");
+    pki.peer(&f, "vomsdir", wall_clock()).unwrap();
+    let (out, rc) = pki.vpi(&f, "vomsdir", &["-all"]);
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(field(&out, "VO"), vec!["testvo", "othervo"]);
+    assert_eq!(
+        field(&out, "attribute"),
+        vec!["/testvo/Role=admin", "k = v  (q)", "/othervo", "/othervo/g"],
+        "voms-proxy-fake keeps the space before the qualifier in the value"
+    );
+    assert_eq!(
+        field(&out, "uri"),
+        vec!["voms.example.org:15000", "voms2.example.org:15001"]
+    );
+    let (o, _) = pki.vpi(&f, "vomsdir", &["-vo"]);
+    assert_eq!(o.lines().collect::<Vec<_>>(), vec!["testvo", "othervo"]);
+    let (_, rc) = pki.vpi(&f, "vomsdir", &["-acexists", "othervo"]);
+    assert_eq!(rc, 0);
+    let (_, rc) = pki.vpi(&f, "vomsdir", &["-acexists", "nosuchvo"]);
+    assert_eq!(rc, 1);
 }
 
 #[test]

@@ -119,6 +119,13 @@ impl Pki {
         );
         pki.ee("evilvoms", VOMS_DN, "evilca", "rsa:2048");
         pki.ee("roguevoms", VOMS_DN, "rogueca", "rsa:2048");
+        // The libvomsapi verification peer.
+        run(Command::new("cc")
+            .current_dir(pki.dir.path())
+            .arg("-o")
+            .arg("vomscheck")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peer/vomscheck.c"))
+            .args(["-l:libvomsapi.so.1", "-lcrypto"]));
         // CA directory with the hash link.
         std::fs::create_dir(pki.p("certs")).unwrap();
         let hash = run(Command::new("openssl")
@@ -188,6 +195,65 @@ impl Pki {
                 + &String::from_utf8_lossy(&out.stderr),
             out.status.code().unwrap_or(-1),
         )
+    }
+}
+
+impl Pki {
+    /// The VOMS C API's verdict (everything but targets) at `at`: `Ok` or the message.
+    pub fn peer(&self, file: &Path, vomsdir: &str, at: grid_x509::UnixTime) -> Result<(), String> {
+        let out = Command::new(self.p("vomscheck"))
+            .arg(file)
+            .arg(self.p(vomsdir))
+            .arg(self.p("certs"))
+            .arg(at.secs().to_string())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        match out.status.code() {
+            Some(0) => Ok(()),
+            Some(1) => Err(text),
+            other => panic!(
+                "vomscheck failed ({other:?}): {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        }
+    }
+
+    /// Writes a proxy for `holder` embedding `acs` (minted here) and returns its path.
+    pub fn proxy_with(&self, out: &str, holder: &str, acs: &[Vec<u8>]) -> PathBuf {
+        let pem = voms_proxy::fixtures::mint_proxy(
+            &std::fs::read(self.p(&format!("{holder}.pem"))).unwrap(),
+            &std::fs::read(self.p(&format!("{holder}.key"))).unwrap(),
+            acs,
+            grid_x509::UnixTime::now().saturating_add(-60),
+            12,
+        )
+        .unwrap();
+        std::fs::write(self.p(out), pem).unwrap();
+        self.p(out)
+    }
+
+    /// `voms-verify` (proxy chain verification) exit status.
+    pub fn voms_verify(&self, file: &Path) -> bool {
+        Command::new("voms-verify")
+            .env("X509_USER_CERT", file)
+            .env("X509_CERT_DIR", self.p("certs"))
+            .output()
+            .unwrap()
+            .status
+            .success()
+    }
+
+    pub fn signer(&self, name: &str) -> voms_proxy::fixtures::VomsSigner {
+        voms_proxy::fixtures::VomsSigner::from_pem(
+            &std::fs::read(self.p(&format!("{name}.pem"))).unwrap(),
+            &std::fs::read(self.p(&format!("{name}.key"))).unwrap(),
+        )
+        .unwrap()
+    }
+
+    pub fn der_of(&self, name: &str) -> Vec<u8> {
+        pem_chain(&self.p(&format!("{name}.pem"))).remove(0)
     }
 }
 
