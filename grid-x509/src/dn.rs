@@ -835,15 +835,22 @@ impl Dn {
     /// RDN, and a `+` a new AVA of the same RDN, only when an attribute keyword (known
     /// keyword, case-insensitive, or dotted OID) and `=` follow; otherwise it is part of
     /// the value. `\\` is a backslash; a backslash before any other character is kept.
-    /// The empty string is the empty DN.
+    /// The bytes of a value (characters as UTF-8, `\xHH` as that byte) are read as UTF-8,
+    /// or as Latin-1 when they are not valid UTF-8 (OpenSSL prints a TeletexString's raw
+    /// Latin-1 bytes). The empty string is the empty DN.
+    ///
+    /// The slash form is lossy where OpenSSL's printing is: a BMPString or UniversalString
+    /// value prints as its raw UCS-2/UCS-4 bytes (`\x00A`) and does not parse back to the
+    /// same text, and a value ending in a backslash before the next RDN reads as `\/`.
+    /// Prefer RFC 2253 text or DER where exactness matters.
     pub fn parse_openssl(s: &str) -> Result<Dn> {
         SlashParser::new(s).parse()
     }
 
     /// Parses RFC 2253 / RFC 4514 text (`CN=jdoe,OU=Users,DC=cern,DC=ch`): the most
     /// specific RDN first, `,` (or `;`) between RDNs, `+` between AVAs, backslash escapes
-    /// (`\,` and `\2C`), `#hex` BER values and quoted values. Spaces around separators
-    /// are ignored. The empty string is the empty DN.
+    /// (`\,` and `\2C`), `#` + hex of a DER string value, and quoted values. Spaces
+    /// around separators are ignored. The empty string is the empty DN.
     pub fn parse_rfc2253(s: &str) -> Result<Dn> {
         Rfc2253Parser::new(s).parse()
     }
@@ -1046,9 +1053,11 @@ fn escape_rfc2253(text: &str, out: &mut String) {
         let last_char = i.saturating_add(1) == count;
         let mut buf = [0u8; 4];
         for &b in c.encode_utf8(&mut buf).as_bytes() {
+            // As OpenSSL's do_buf: the last character's flags replace the first's, so a
+            // one-character value "#" is not escaped (but " " is).
             let special = matches!(b, b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';')
-                || (first_char && (b == b'#' || b == b' '))
-                || (last_char && b == b' ');
+                || (last_char && b == b' ')
+                || (first_char && !last_char && (b == b'#' || b == b' '));
             if special {
                 out.push('\\');
                 out.push(char::from(b));
@@ -1373,7 +1382,10 @@ impl<'a> SlashParser<'a> {
                     });
                 }
             }
-            let text = value_text(self.input, value_start, bytes)?;
+            // OpenSSL prints the raw bytes of the value: UTF-8 for UTF8String, Latin-1 for
+            // TeletexString. Bytes that are not UTF-8 are read as Latin-1.
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|e| e.into_bytes().iter().map(|&b| char::from(b)).collect());
             b.push_ava(Ava::from_text(oid, text)?)?;
             match ended_by {
                 None => {
@@ -1460,7 +1472,9 @@ impl<'a> Rfc2253Parser<'a> {
             })?;
             i = self.skip_spaces(i.saturating_add(1));
             let (ava, next) = match self.at(i) {
-                Some('#') => self.hex_value(oid, i)?,
+                Some('#') if self.at(i.saturating_add(1)).and_then(hex_val).is_some() => {
+                    self.hex_value(oid, i)?
+                }
                 Some('"') => self.quoted_value(oid, i)?,
                 _ => self.plain_value(oid, i)?,
             };
@@ -1747,6 +1761,8 @@ mod tests {
         assert_eq!(esc(" a b "), "\\ a b\\ ");
         assert_eq!(esc("#a#"), "\\#a#");
         assert_eq!(esc(" "), "\\ ");
+        assert_eq!(esc("#"), "#");
+        assert_eq!(esc("a "), "a\\ ");
         assert_eq!(
             esc("a,b+c\"d\\e<f>g;h=i"),
             "a\\,b\\+c\\\"d\\\\e\\<f\\>g\\;h=i"
