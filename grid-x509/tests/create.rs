@@ -757,3 +757,198 @@ fn write_replaces_only_with_a_complete_file() {
         "temporary file left behind: {after:?}"
     );
 }
+
+/// The fixtures against the same peers: what `TestPki` mints is accepted by openssl
+/// (including CRL revocation) and by this crate's verifier.
+#[cfg(feature = "fixtures")]
+mod fixtures {
+    use super::*;
+    use grid_x509::fixtures::{Signer, TestPki, mint};
+    use grid_x509::{CrlPolicy, Passphrase};
+
+    fn dates() -> (UnixTime, UnixTime, UnixTime) {
+        let t = now();
+        (t.saturating_add(-3600), t.saturating_add(30 * 86_400), t)
+    }
+
+    #[test]
+    fn minted_set_is_accepted_by_openssl_and_grid_tools() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let (nb, na, t) = dates();
+        let minted = mint(dir, nb, na, t, &Passphrase::new("pw")).unwrap();
+        let ca = minted.ca_dir.to_str().unwrap();
+        for f in [
+            "user/usercert.pem",
+            "host/hostcert.pem",
+            "service/servicecert.pem",
+            "voms/vomscert.pem",
+        ] {
+            let out = ok(dir, "openssl", &["verify", "-CApath", ca, "-crl_check", f]);
+            assert!(out.contains(": OK"), "{f}: {out}");
+        }
+        let (success, text) = run(
+            dir,
+            "openssl",
+            &[
+                "verify",
+                "-CApath",
+                ca,
+                "-crl_check",
+                "revoked/usercert.pem",
+            ],
+            &[],
+        );
+        assert!(!success && text.contains("certificate revoked"), "{text}");
+        // The CA directory names match openssl's hashes.
+        let store = CaStore::from_dir(&minted.ca_dir).unwrap();
+        assert_eq!(store.len(), 2);
+        for name in [
+            "x509up_rfc",
+            "x509up_limited",
+            "x509up_independent",
+            "x509up_delegated",
+        ] {
+            let file = dir.join("proxy").join(name);
+            let info = grid_proxy_info(dir, &file);
+            if name == "x509up_independent" {
+                // An independent proxy is its own identity for the Globus tools.
+                assert_eq!(info["identity"], info["subject"]);
+            } else {
+                assert_eq!(
+                    info["identity"],
+                    "/DC=org/DC=gridauth-test/OU=People/CN=Test User"
+                );
+            }
+            let cred = Credential::read_file(&file, None).unwrap();
+            verify_chain(cred.certs(), &store, &ValidationPolicy::strict(), t)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let (success, text) = run(
+                dir,
+                "openssl",
+                &[
+                    "verify",
+                    "-allow_proxy_certs",
+                    "-CApath",
+                    ca,
+                    "-untrusted",
+                    file.to_str().unwrap(),
+                    file.to_str().unwrap(),
+                ],
+                &[],
+            );
+            assert!(success, "{name}: {text}");
+        }
+        for name in ["x509up_legacy", "x509up_legacy_limited"] {
+            let file = dir.join("proxy").join(name);
+            let cred = Credential::read_file(&file, None).unwrap();
+            verify_chain(cred.certs(), &store, &ValidationPolicy::grid(), t).unwrap();
+            assert!(grid_proxy_info(dir, &file)["type"].contains("legacy"));
+        }
+        // The encrypted user key opens with the passphrase, in openssl too.
+        ok(
+            dir,
+            "openssl",
+            &[
+                "pkey",
+                "-in",
+                "user/userkey-encrypted.pem",
+                "-passin",
+                "pass:pw",
+                "-noout",
+            ],
+        );
+        let (success, _) = run(
+            dir,
+            "openssl",
+            &[
+                "pkey",
+                "-in",
+                "user/userkey-encrypted.pem",
+                "-passin",
+                "pass:no",
+                "-noout",
+            ],
+            &[],
+        );
+        assert!(!success);
+        let user_mode = std::fs::metadata(dir.join("user/userkey.pem"))
+            .unwrap()
+            .mode();
+        assert_eq!(user_mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn revocation_seen_by_this_crate() {
+        let (nb, na, t) = dates();
+        let mut pki = TestPki::new(nb, na).unwrap();
+        let alice = pki.user("/DC=org/DC=example/OU=People/CN=Alice").unwrap();
+        let bob = pki.user("/DC=org/DC=example/OU=People/CN=Bob").unwrap();
+        pki.revoke(&bob.cert, nb);
+        let crl = pki.crl(Signer::Intermediate, nb, na).unwrap();
+        assert!(crl.is_revoked(bob.cert.serial_bytes()));
+        assert!(!crl.is_revoked(alice.cert.serial_bytes()));
+        let mut store = CaStore::new("fixtures");
+        store.add_ca(pki.root().cert.clone());
+        store.add_ca(pki.intermediate().cert.clone());
+        store.add_crl(crl);
+        let policy = ValidationPolicy {
+            crl: CrlPolicy::IfPresent,
+            ..ValidationPolicy::strict()
+        };
+        let p = pki.proxy(&alice, ProxyKind::Impersonation, t).unwrap();
+        verify_chain(&p.certificates(), &store, &policy, t).unwrap();
+        let p = pki.proxy(&bob, ProxyKind::Impersonation, t).unwrap();
+        assert_eq!(
+            verify_chain(&p.certificates(), &store, &policy, t)
+                .unwrap_err()
+                .code(),
+            "revoked"
+        );
+    }
+
+    #[test]
+    fn fixed_dates_are_reproducible_in_shape() {
+        let nb = UnixTime::from_civil(2030, 1, 1, 0, 0, 0);
+        let na = UnixTime::from_civil(2031, 1, 1, 0, 0, 0);
+        let mut pki = TestPki::new(nb, na).unwrap();
+        let host = pki
+            .host("ce.example.org", &["ce-alias.example.org"])
+            .unwrap();
+        assert_eq!(host.cert.not_before(), nb);
+        assert_eq!(host.cert.not_after(), na);
+        assert_eq!(
+            host.cert.subject().to_openssl(),
+            "/DC=org/DC=gridauth-test/OU=computers/CN=ce.example.org"
+        );
+        let svc = pki.service("tw", "ce.example.org").unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let (c, _) = svc.write_pem(tmp.path(), "service").unwrap();
+        let text = ok(
+            tmp.path(),
+            "openssl",
+            &[
+                "x509",
+                "-in",
+                c.to_str().unwrap(),
+                "-noout",
+                "-ext",
+                "subjectAltName",
+            ],
+        );
+        assert!(
+            text.contains("DNS:tw/ce.example.org, DNS:ce.example.org"),
+            "{text}"
+        );
+        // A proxy at a fixed instant inside the validity.
+        let user = pki.user("/DC=org/DC=example/CN=Carol").unwrap();
+        let at = UnixTime::from_civil(2030, 6, 1, 12, 0, 0);
+        let p = pki.proxy(&user, ProxyKind::Limited, at).unwrap();
+        assert_eq!(p.cert.not_after(), at.saturating_add(12 * 3600));
+        let mut store = CaStore::new("fixtures");
+        store.add_ca(pki.root().cert.clone());
+        store.add_ca(pki.intermediate().cert.clone());
+        let v = verify_chain(&p.certificates(), &store, &ValidationPolicy::strict(), at).unwrap();
+        assert!(v.is_limited());
+    }
+}
