@@ -34,6 +34,10 @@ pub const MAX_DN_VALUE_BYTES: usize = 64 * 1024;
 /// in slash-form text starts a new attribute. Bounds the look-ahead so parsing stays linear.
 const MAX_KEYWORD_CHARS: usize = 128;
 
+/// Longest DN text parsed, in bytes. Real DNs are under 1 KiB; the bound keeps a hostile
+/// string from costing more than a few MiB (text is indexed by character while parsing).
+pub const MAX_DN_TEXT_BYTES: usize = 1 << 20;
+
 // DER tags used here.
 const TAG_OID: u8 = 0x06;
 const TAG_SEQUENCE: u8 = 0x30;
@@ -749,6 +753,8 @@ impl Dn {
     /// UniversalString ([`Error::DnValue`] otherwise); the DER must be definite-length with
     /// minimal lengths and no trailing data ([`Error::DnDecode`]); at most
     /// [`MAX_DN_RDNS`] RDNs of at most [`MAX_RDN_AVAS`] AVAs ([`Error::DnLimit`]).
+    /// A PrintableString may hold any printable ASCII character: CAs have issued `@`, `_`
+    /// and `&` in them and OpenSSL reads them, so rejecting them would only break chains.
     pub fn from_der(der: &[u8]) -> Result<Dn> {
         let mut outer = DerReader::new(der, 0);
         let (tag, seq) = outer.read()?;
@@ -843,15 +849,22 @@ impl Dn {
     /// value prints as its raw UCS-2/UCS-4 bytes (`\x00A`) and does not parse back to the
     /// same text, and a value ending in a backslash before the next RDN reads as `\/`.
     /// Prefer RFC 2253 text or DER where exactness matters.
+    ///
+    /// Errors: [`Error::DnParse`] with the character position, [`Error::UnknownDnAttribute`],
+    /// [`Error::DnLimit`] over [`MAX_DN_RDNS`], [`MAX_RDN_AVAS`], [`MAX_DN_VALUE_BYTES`]
+    /// or [`MAX_DN_TEXT_BYTES`].
     pub fn parse_openssl(s: &str) -> Result<Dn> {
+        check_text_len(s)?;
         SlashParser::new(s).parse()
     }
 
     /// Parses RFC 2253 / RFC 4514 text (`CN=jdoe,OU=Users,DC=cern,DC=ch`): the most
     /// specific RDN first, `,` (or `;`) between RDNs, `+` between AVAs, backslash escapes
     /// (`\,` and `\2C`), `#` + hex of a DER string value, and quoted values. Spaces
-    /// around separators are ignored. The empty string is the empty DN.
+    /// around separators are ignored. The empty string is the empty DN. Errors as for
+    /// [`Dn::parse_openssl`].
     pub fn parse_rfc2253(s: &str) -> Result<Dn> {
+        check_text_len(s)?;
         Rfc2253Parser::new(s).parse()
     }
 
@@ -1224,9 +1237,30 @@ impl Builder {
     }
 }
 
+/// The input as quoted in an error: at most 256 characters, so a hostile megabyte of
+/// text does not end up in logs (positions still count in the full input).
+fn input_for_error(input: &str) -> String {
+    const SHOWN: usize = 256;
+    match input.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}...", input.get(..cut).unwrap_or_default()),
+        None => input.to_string(),
+    }
+}
+
+fn check_text_len(s: &str) -> Result<()> {
+    if s.len() > MAX_DN_TEXT_BYTES {
+        return Err(Error::DnLimit {
+            what: "bytes of DN text",
+            count: s.len(),
+            max: MAX_DN_TEXT_BYTES,
+        });
+    }
+    Ok(())
+}
+
 fn parse_error(input: &str, position: usize, reason: impl Into<String>) -> Error {
     Error::DnParse {
-        input: input.to_string(),
+        input: input_for_error(input),
         position,
         reason: reason.into(),
     }
@@ -1313,7 +1347,7 @@ impl<'a> SlashParser<'a> {
                     ))
                 } else {
                     Err(Error::UnknownDnAttribute {
-                        input: self.input.to_string(),
+                        input: input_for_error(self.input),
                         position: i,
                         keyword: keyword.to_string(),
                     })
@@ -1466,7 +1500,7 @@ impl<'a> Rfc2253Parser<'a> {
                 return Err(self.err(key_start, "missing attribute type before '='"));
             }
             let oid = resolve_keyword(keyword).ok_or_else(|| Error::UnknownDnAttribute {
-                input: self.input.to_string(),
+                input: input_for_error(self.input),
                 position: key_start,
                 keyword: keyword.to_string(),
             })?;

@@ -31,7 +31,9 @@ pub use chain::{VerifiedChain, verify_chain};
 pub use create::{DEFAULT_PROXY_LIFETIME_SECS, KeySpec, NewProxy, ProxyBuilder, ProxyKind};
 pub use crl::Crl;
 pub use audit::{AuditFinding, AuditReport, FileRole, Severity, audit_path};
-pub use dn::{Ava, Dn, MAX_DN_RDNS, MAX_DN_VALUE_BYTES, MAX_RDN_AVAS, Rdn, StringType};
+pub use dn::{
+    Ava, Dn, MAX_DN_RDNS, MAX_DN_TEXT_BYTES, MAX_DN_VALUE_BYTES, MAX_RDN_AVAS, Rdn, StringType,
+};
 pub use error::{CertRef, Error, Result};
 pub use key::{Digest, EcCurve, KeyAlgorithm, PrivateKey};
 pub use secret::Passphrase;

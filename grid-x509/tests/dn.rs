@@ -727,6 +727,12 @@ fn budgets_are_typed_errors() {
         Dn::parse_openssl(&wide),
         Err(Error::DnLimit { max, .. }) if max == MAX_RDN_AVAS
     ));
+    let huge = "x".repeat(2 << 20);
+    assert!(matches!(Dn::parse(&huge), Err(Error::DnLimit { .. })));
+    assert!(matches!(
+        Dn::parse_openssl(&huge),
+        Err(Error::DnLimit { .. })
+    ));
     let long = format!("CN={}", "x".repeat(grid_x509::MAX_DN_VALUE_BYTES + 1));
     assert!(matches!(
         Dn::parse_rfc2253(&long),
