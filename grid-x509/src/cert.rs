@@ -4,10 +4,9 @@ use crate::dn::Dn;
 use crate::error::{CertRef, Error, Result};
 use crate::ext::{self, Extensions};
 use crate::oid;
-use crate::time::UnixTime;
+use crate::time::{UnixTime, parse_der_time};
 use der::Decode;
 use der::asn1::ObjectIdentifier;
-use x509_cert::certificate::{CertificateInner, Raw};
 
 /// The public-key algorithm of a certificate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,7 +193,9 @@ impl SignatureAlgorithm {
 pub struct Certificate {
     der: Vec<u8>,
     tbs_range: (usize, usize),
-    inner: CertificateInner<Raw>,
+    signature_range: (usize, usize),
+    serial_range: (usize, usize),
+    version: u8,
     subject: Dn,
     issuer: Dn,
     public_key: PublicKey,
@@ -230,59 +231,140 @@ impl Certificate {
     }
 
     /// Parses one DER certificate; `origin` and `index` go into errors.
+    ///
+    /// The structure (RFC 5280 §4.1) is walked directly over the bytes with bounded
+    /// reads, so the view keeps offsets into the DER instead of copies.
     pub fn from_der_at(der: &[u8], origin: &str, index: usize) -> Result<Self> {
-        let bad = |reason: String| Error::CertificateDecode {
+        let bad = |reason: &str| Error::CertificateDecode {
             origin: origin.to_string(),
             index,
-            reason,
+            reason: reason.to_string(),
         };
-        let inner = CertificateInner::<Raw>::from_der(der).map_err(|e| bad(e.to_string()))?;
-        // Locate the TBSCertificate bytes exactly as signed.
-        let (tag, content, rest) =
-            ext::split_tlv(der).ok_or_else(|| bad("not a DER SEQUENCE".into()))?;
-        if tag != 0x30 || !rest.is_empty() {
-            return Err(bad("trailing data after the certificate".into()));
+        let offset = |part: &[u8]| der.len().saturating_sub(part.len());
+        let (tag, content, rest) = ext::split_tlv(der).ok_or_else(|| bad("not DER (bad length or truncated)"))?;
+        if tag != 0x30 {
+            return Err(bad("not a certificate (expected a SEQUENCE)"));
         }
-        let content_start = der.len().saturating_sub(content.len());
-        let (_, _, after_tbs) =
-            ext::split_tlv(content).ok_or_else(|| bad("TBSCertificate missing".into()))?;
-        let tbs_len = content.len().saturating_sub(after_tbs.len());
-        let tbs_range = (content_start, content_start.saturating_add(tbs_len));
+        if !rest.is_empty() {
+            return Err(bad("trailing data after the certificate"));
+        }
+        let (tbs_tag, tbs, after_tbs) = ext::split_tlv(content).ok_or_else(|| bad("TBSCertificate truncated"))?;
+        if tbs_tag != 0x30 {
+            return Err(bad("TBSCertificate is not a SEQUENCE"));
+        }
+        let tbs_range = (offset(content), offset(after_tbs));
+        let (alg_tag, _, after_alg) = ext::split_tlv(after_tbs).ok_or_else(|| bad("signatureAlgorithm missing"))?;
+        let outer_alg = after_tbs.get(..after_tbs.len().saturating_sub(after_alg.len())).unwrap_or(&[]);
+        let (sig_tag, sig_bits, end) = ext::split_tlv(after_alg).ok_or_else(|| bad("signature missing"))?;
+        if alg_tag != 0x30 || sig_tag != 0x03 || !end.is_empty() {
+            return Err(bad("expected signatureAlgorithm SEQUENCE and signature BIT STRING"));
+        }
+        let (&unused, sig) = sig_bits.split_first().ok_or_else(|| bad("empty signature BIT STRING"))?;
+        if unused != 0 {
+            return Err(bad("signature BIT STRING has unused bits"));
+        }
+        let signature_range = (offset(sig), offset(end));
 
-        let tbs = inner.tbs_certificate();
-        if tbs.signature() != inner.signature_algorithm() {
+        // TBSCertificate fields, in order.
+        let mut cur = tbs;
+        let (mut t, mut v, mut whole) = take_tlv(&mut cur).ok_or_else(|| bad("TBSCertificate is empty"))?;
+        let mut version = 0u8;
+        if t == 0xa0 {
+            let (it, iv, _) = ext::split_tlv(v).ok_or_else(|| bad("bad version"))?;
+            version = match (it, iv) {
+                (0x02, [n @ 0..=2]) => *n,
+                _ => return Err(bad("version must be v1, v2 or v3")),
+            };
+            (t, v, whole) = take_tlv(&mut cur).ok_or_else(|| bad("serialNumber missing"))?;
+        }
+        if t != 0x02 || v.is_empty() || v.len() > 64 {
+            return Err(bad("serialNumber is not an INTEGER of 1 to 64 bytes"));
+        }
+        // `cur` is now the suffix of the TBS content after the serial; the TBS content
+        // ends where the TBSCertificate TLV ends.
+        let serial_end = tbs_range.1.saturating_sub(cur.len());
+        let serial_range = (serial_end.saturating_sub(v.len()), serial_end);
+        let _ = whole;
+        let (t, _, inner_alg) = take_tlv(&mut cur).ok_or_else(|| bad("signature algorithm missing"))?;
+        if t != 0x30 {
+            return Err(bad("TBSCertificate signature is not an AlgorithmIdentifier"));
+        }
+        if inner_alg != outer_alg {
             return Err(bad(
-                "signature algorithm in TBSCertificate differs from the outer one (RFC 5280 §4.1.1.2)"
-                    .into(),
+                "signature algorithm in TBSCertificate differs from the outer one (RFC 5280 §4.1.1.2)",
             ));
         }
-        let subject = Dn::from_name(tbs.subject())?;
-        let issuer = Dn::from_name(tbs.issuer())?;
-        let spki_der = der::Encode::to_der(tbs.subject_public_key_info())
-            .map_err(|e| bad(format!("subjectPublicKeyInfo: {e}")))?;
-        let public_key = PublicKey::from_spki_der(&spki_der)
-            .map_err(|e| bad(format!("subjectPublicKeyInfo: {e}")))?;
-        let signature_algorithm = SignatureAlgorithm::from_oid(inner.signature_algorithm().oid);
-        let validity = tbs.validity();
-        let not_before = to_unix(&validity.not_before);
-        let not_after = to_unix(&validity.not_after);
+        let (t, _, issuer_der) = take_tlv(&mut cur).ok_or_else(|| bad("issuer missing"))?;
+        if t != 0x30 {
+            return Err(bad("issuer is not a Name"));
+        }
+        let issuer = Dn::from_der(issuer_der)?;
+        let (t, validity, _) = take_tlv(&mut cur).ok_or_else(|| bad("validity missing"))?;
+        if t != 0x30 {
+            return Err(bad("validity is not a SEQUENCE"));
+        }
+        let (nbt, nbv, vrest) = ext::split_tlv(validity).ok_or_else(|| bad("notBefore missing"))?;
+        let (nat, nav, vend) = ext::split_tlv(vrest).ok_or_else(|| bad("notAfter missing"))?;
+        if !vend.is_empty() {
+            return Err(bad("trailing data in validity"));
+        }
+        let not_before = parse_der_time(nbt, nbv).ok_or_else(|| bad("notBefore is not a valid UTCTime/GeneralizedTime"))?;
+        let not_after = parse_der_time(nat, nav).ok_or_else(|| bad("notAfter is not a valid UTCTime/GeneralizedTime"))?;
+        let (t, _, subject_der) = take_tlv(&mut cur).ok_or_else(|| bad("subject missing"))?;
+        if t != 0x30 {
+            return Err(bad("subject is not a Name"));
+        }
+        let subject = Dn::from_der(subject_der)?;
+        let (t, _, spki_der) = take_tlv(&mut cur).ok_or_else(|| bad("subjectPublicKeyInfo missing"))?;
+        if t != 0x30 {
+            return Err(bad("subjectPublicKeyInfo is not a SEQUENCE"));
+        }
+        let public_key = PublicKey::from_spki_der(spki_der)
+            .map_err(|e| bad(&format!("subjectPublicKeyInfo: {e}")))?;
         let cert_ref = CertRef {
             index,
             subject: subject.to_openssl(),
         };
-        let extensions = Extensions::parse(tbs.extensions().map(|v| v.as_slice()), &cert_ref)?;
+        let mut extensions = Extensions::default();
+        while !cur.is_empty() {
+            let (t, v, _) = take_tlv(&mut cur).ok_or_else(|| bad("TBSCertificate truncated"))?;
+            match t {
+                0x81 | 0x82 => {} // issuerUniqueID / subjectUniqueID
+                0xa3 if version == 2 => {
+                    extensions = Extensions::parse_der(v, &cert_ref).map_err(|e| match e {
+                        Error::CertificateDecode { reason, .. } => bad(&reason),
+                        other => other,
+                    })?;
+                }
+                0xa3 => return Err(bad("extensions present in a certificate that is not v3")),
+                _ => return Err(bad("unexpected field at the end of TBSCertificate")),
+            }
+        }
+        let (_, alg_content, _) = ext::split_tlv(outer_alg).ok_or_else(|| bad("bad signatureAlgorithm"))?;
+        let (ot, oid_bytes, _) = ext::split_tlv(alg_content).ok_or_else(|| bad("bad signatureAlgorithm"))?;
+        let alg_oid = (ot == 0x06)
+            .then(|| ObjectIdentifier::from_bytes(oid_bytes).ok())
+            .flatten()
+            .ok_or_else(|| bad("signatureAlgorithm OID is malformed"))?;
         Ok(Self {
             der: der.to_vec(),
             tbs_range,
-            inner,
+            signature_range,
+            serial_range,
+            version,
             subject,
             issuer,
             public_key,
-            signature_algorithm,
+            signature_algorithm: SignatureAlgorithm::from_oid(alg_oid),
             not_before,
             not_after,
             extensions,
         })
+    }
+
+    /// X.509 version number as encoded (0 = v1, 2 = v3).
+    pub fn version(&self) -> u8 {
+        self.version
     }
 
     /// The certificate DER.
@@ -297,12 +379,7 @@ impl Certificate {
 
     /// The signature bytes.
     pub fn signature(&self) -> &[u8] {
-        self.inner.signature().raw_bytes()
-    }
-
-    /// The x509-cert structure, for fields this type does not expose.
-    pub fn inner(&self) -> &CertificateInner<Raw> {
-        &self.inner
+        self.der.get(self.signature_range.0..self.signature_range.1).unwrap_or(&[])
     }
 
     /// Subject DN.
@@ -317,7 +394,7 @@ impl Certificate {
 
     /// Serial number bytes (big-endian two's complement, as encoded).
     pub fn serial_bytes(&self) -> &[u8] {
-        self.inner.tbs_certificate().serial_number().as_bytes()
+        self.der.get(self.serial_range.0..self.serial_range.1).unwrap_or(&[])
     }
 
     /// Serial number as upper-case hex without leading zero bytes (`openssl x509 -serial`
@@ -394,9 +471,12 @@ impl Certificate {
     }
 }
 
-fn to_unix(t: &x509_cert::time::Time) -> UnixTime {
-    let secs = t.to_unix_duration().as_secs();
-    UnixTime(i64::try_from(secs).unwrap_or(i64::MAX))
+/// Takes one TLV off `cur`: (tag, content, the whole TLV).
+fn take_tlv<'a>(cur: &mut &'a [u8]) -> Option<(u8, &'a [u8], &'a [u8])> {
+    let (t, v, r) = ext::split_tlv(cur)?;
+    let whole = cur.get(..cur.len().saturating_sub(r.len()))?;
+    *cur = r;
+    Some((t, v, whole))
 }
 
 /// Big-endian unsigned bytes to decimal text.

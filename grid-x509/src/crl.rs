@@ -5,7 +5,7 @@ use crate::dn::Dn;
 use crate::error::{Error, Result};
 use crate::ext::split_tlv;
 use crate::limits;
-use crate::time::UnixTime;
+use crate::time::{UnixTime, parse_der_time as parse_time};
 use std::collections::HashSet;
 
 /// A parsed CRL: issuer, update times and the revoked serial numbers.
@@ -27,30 +27,6 @@ fn strip_zeros(mut b: &[u8]) -> &[u8] {
         b = rest;
     }
     b
-}
-
-/// Seconds since the epoch of a DER UTCTime (`0x17`) or GeneralizedTime (`0x18`).
-pub(crate) fn parse_time(tag: u8, v: &[u8]) -> Option<UnixTime> {
-    let s = std::str::from_utf8(v).ok()?;
-    let s = s.strip_suffix('Z')?;
-    if !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    let (year, rest) = match (tag, s.len()) {
-        (0x17, 12) => {
-            let yy = i64::from(num(0..2)?);
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, 2)
-        }
-        (0x18, 14) => (i64::from(num(0..4)?), 4),
-        _ => return None,
-    };
-    let f = |k: usize| num(rest + 2 * k..rest + 2 * k + 2);
-    let (mo, d, h, mi, se) = (f(0)?, f(1)?, f(2)?, f(3)?, f(4)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    Some(UnixTime::from_civil(year, mo, d, h, mi, se))
 }
 
 impl Crl {

@@ -159,24 +159,50 @@ const UNDERSTOOD: [ObjectIdentifier; 11] = [
 ];
 
 impl Extensions {
-    pub(crate) fn parse(
-        list: Option<&[x509_cert::ext::Extension]>,
-        cert: &CertRef,
-    ) -> Result<Self> {
+    /// Parses the content of the `[3]` extensions field: a SEQUENCE OF Extension.
+    pub(crate) fn parse_der(explicit: &[u8], cert: &CertRef) -> Result<Self> {
+        let bad = |reason: &str| Error::MalformedExtension {
+            cert: cert.clone(),
+            name: "extensions",
+            oid: "-".into(),
+            reason: reason.to_string(),
+        };
+        let (tag, mut list, rest) = split_tlv(explicit).ok_or_else(|| bad("not DER"))?;
+        if tag != 0x30 || !rest.is_empty() {
+            return Err(bad("not a SEQUENCE OF Extension"));
+        }
         let mut out = Extensions::default();
-        for e in list.unwrap_or(&[]) {
-            if out.raw.iter().any(|r| r.oid == e.extn_id) {
+        while !list.is_empty() {
+            let (t, ext, next) = split_tlv(list).ok_or_else(|| bad("truncated Extension"))?;
+            list = next;
+            let (ot, oid_bytes, r) = split_tlv(ext).ok_or_else(|| bad("Extension without OID"))?;
+            if t != 0x30 || ot != 0x06 {
+                return Err(bad("Extension is not SEQUENCE { OID, ... }"));
+            }
+            let id = ObjectIdentifier::from_bytes(oid_bytes).map_err(|_| bad("malformed extension OID"))?;
+            let (mut vt, mut vv, mut r) = split_tlv(r).ok_or_else(|| bad("Extension without value"))?;
+            let mut critical = false;
+            if vt == 0x01 {
+                critical = matches!(vv, [b] if *b != 0);
+                if vv.len() != 1 {
+                    return Err(bad("critical is not a one-byte BOOLEAN"));
+                }
+                (vt, vv, r) = split_tlv(r).ok_or_else(|| bad("Extension without value"))?;
+            }
+            if vt != 0x04 || !r.is_empty() {
+                return Err(bad("extnValue is not an OCTET STRING"));
+            }
+            if out.raw.iter().any(|e| e.oid == id) {
                 return Err(Error::DuplicateExtension {
                     cert: cert.clone(),
-                    oid: e.extn_id.to_string(),
+                    oid: id.to_string(),
                 });
             }
-            let value = e.extn_value.as_bytes().to_vec();
-            out.decode_one(&e.extn_id, &value, cert)?;
+            out.decode_one(&id, vv, cert)?;
             out.raw.push(RawExtension {
-                oid: e.extn_id,
-                critical: e.critical,
-                value,
+                oid: id,
+                critical,
+                value: vv.to_vec(),
             });
         }
         Ok(out)

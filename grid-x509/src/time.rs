@@ -100,6 +100,30 @@ impl fmt::Display for UnixTime {
     }
 }
 
+/// Seconds since the epoch of a DER UTCTime (`0x17`) or GeneralizedTime (`0x18`).
+pub(crate) fn parse_der_time(tag: u8, v: &[u8]) -> Option<UnixTime> {
+    let s = std::str::from_utf8(v).ok()?;
+    let s = s.strip_suffix('Z')?;
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    let (year, rest) = match (tag, s.len()) {
+        (0x17, 12) => {
+            let yy = i64::from(num(0..2)?);
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, 2)
+        }
+        (0x18, 14) => (i64::from(num(0..4)?), 4),
+        _ => return None,
+    };
+    let f = |k: usize| num(rest + 2 * k..rest + 2 * k + 2);
+    let (mo, d, h, mi, se) = (f(0)?, f(1)?, f(2)?, f(3)?, f(4)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    Some(UnixTime::from_civil(year, mo, d, h, mi, se))
+}
+
 /// Formats seconds as `H:MM:SS` the way `grid-proxy-info -timeleft` humans see it
 /// (`0:00:00` when expired).
 pub fn format_hms(secs: i64) -> String {
