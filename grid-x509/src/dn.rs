@@ -379,7 +379,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("countryName", "2.5.4.6"),
     ("localityName", "2.5.4.7"),
     ("stateOrProvinceName", "2.5.4.8"),
-    ("S", "2.5.4.8"),
     ("streetAddress", "2.5.4.9"),
     ("organizationName", "2.5.4.10"),
     ("organizationalUnitName", "2.5.4.11"),
