@@ -3,7 +3,7 @@
 use crate::output::{self, NO, OK, fail, print_json};
 use clap::{Args, Subcommand, ValueEnum};
 use grid_x509::{
-    CaStore, CertKind, Certificate, Credential, Dn, Error, UnixTime, ValidationPolicy,
+    CaStore, CertKind, Certificate, Credential, Dn, Error, ValidationPolicy,
     format_hms,
 };
 use serde_json::{Value, json};
