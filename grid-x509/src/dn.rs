@@ -546,12 +546,17 @@ impl Ava {
 
     /// DER of the canonical form OpenSSL hashes and compares (`x509_name_canon`).
     fn encode_canonical(&self) -> Vec<u8> {
-        let mut content = tlv(TAG_OID, self.oid.as_bytes());
-        content.extend(tlv(
-            StringType::Utf8.tag(),
-            canonical_value(&self.text).as_bytes(),
-        ));
-        tlv(TAG_SEQUENCE, &content)
+        let value = canonical_value(&self.text);
+        let oid = self.oid.as_bytes();
+        // SEQUENCE { OID, UTF8String }, written once into an exactly sized buffer.
+        let content_len = tlv_len(oid.len()).saturating_add(tlv_len(value.len()));
+        let mut out = Vec::with_capacity(tlv_len(content_len));
+        push_header(&mut out, TAG_SEQUENCE, content_len);
+        push_header(&mut out, TAG_OID, oid.len());
+        out.extend_from_slice(oid);
+        push_header(&mut out, StringType::Utf8.tag(), value.len());
+        out.extend_from_slice(value.as_bytes());
+        out
     }
 }
 
@@ -694,6 +699,13 @@ impl Rdn {
     }
 
     fn encode_canonical(&self) -> Vec<u8> {
+        if let [only] = self.avas.as_slice() {
+            let ava = only.encode_canonical();
+            let mut out = Vec::with_capacity(tlv_len(ava.len()));
+            push_header(&mut out, TAG_SET, ava.len());
+            out.extend_from_slice(&ava);
+            return out;
+        }
         let mut parts: Vec<Vec<u8>> = self.avas.iter().map(Ava::encode_canonical).collect();
         parts.sort();
         tlv(TAG_SET, &parts.concat())
@@ -721,13 +733,19 @@ pub struct Dn {
 
 impl Dn {
     fn from_rdns(rdns: Vec<Rdn>) -> Dn {
-        let content: Vec<u8> = rdns.iter().flat_map(Rdn::encode).collect();
+        let mut content = Vec::new();
+        for rdn in &rdns {
+            content.extend_from_slice(&rdn.encode());
+        }
         let der = tlv(TAG_SEQUENCE, &content);
         Dn::with_der(rdns, der)
     }
 
     fn with_der(rdns: Vec<Rdn>, der: Vec<u8>) -> Dn {
-        let canon = rdns.iter().flat_map(Rdn::encode_canonical).collect();
+        let mut canon = Vec::with_capacity(der.len().saturating_add(16));
+        for rdn in &rdns {
+            canon.extend_from_slice(&rdn.encode_canonical());
+        }
         Dn { rdns, der, canon }
     }
 
@@ -1084,9 +1102,15 @@ fn escape_rfc2253(text: &str, out: &mut String) {
 
 /// DER TLV with a definite, minimal length.
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(content.len().saturating_add(6));
+    let mut out = Vec::with_capacity(tlv_len(content.len()));
+    push_header(&mut out, tag, content.len());
+    out.extend_from_slice(content);
+    out
+}
+
+/// Appends a DER tag and minimal definite length.
+fn push_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     out.push(tag);
-    let len = content.len();
     if len < 0x80 {
         out.extend(u8::try_from(len).ok());
     } else {
@@ -1096,8 +1120,17 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
         out.extend(u8::try_from(significant.len()).ok().map(|n| 0x80 | n));
         out.extend_from_slice(significant);
     }
-    out.extend_from_slice(content);
-    out
+}
+
+/// Size of a TLV with `content_len` content bytes.
+fn tlv_len(content_len: usize) -> usize {
+    let header = if content_len < 0x80 {
+        2
+    } else {
+        let bytes = usize::BITS.saturating_sub(content_len.leading_zeros()).div_ceil(8);
+        2usize.saturating_add(usize::try_from(bytes).unwrap_or(8))
+    };
+    header.saturating_add(content_len)
 }
 
 /// A minimal DER reader over a slice; positions in errors are absolute byte offsets.
