@@ -4,6 +4,7 @@
 //! 2 a usage or read error.
 #![forbid(unsafe_code)]
 
+mod certreq;
 mod create;
 mod output;
 mod token;

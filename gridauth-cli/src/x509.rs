@@ -74,6 +74,9 @@ pub enum CertCmd {
         /// The certificate file.
         file: PathBuf,
     },
+    /// Requests, installation and PKCS#12.
+    #[command(flatten)]
+    Lifecycle(crate::certreq::CertReqCmd),
 }
 
 /// `gridauth dn ...`
@@ -281,6 +284,7 @@ fn proxy_verify(a: ProxyVerifyArgs) -> ExitCode {
 pub fn run_cert(cmd: CertCmd) -> ExitCode {
     match cmd {
         CertCmd::Info { file, json } => cert_info(&file, json),
+        CertCmd::Lifecycle(cmd) => crate::certreq::run(cmd),
         CertCmd::Hash { old, file } => {
             let certs = match read_for_info(&file) {
                 Ok(c) => c,
