@@ -22,9 +22,6 @@ pub(crate) struct Ext {
 #[derive(Clone, Debug)]
 pub struct CertView {
     der: Vec<u8>,
-    tbs: Range<usize>,
-    sig_alg: Range<usize>,
-    signature: Range<usize>,
     serial: Vec<u8>,
     issuer: DnString,
     subject: DnString,
@@ -53,7 +50,7 @@ impl CertView {
         let sig_alg = r.read(tag::SEQUENCE, "signatureAlgorithm")?;
         let sig = r.read(tag::BIT_STRING, "signatureValue")?;
         r.finish("Certificate")?;
-        let sig_bits = sig.bit_string("signatureValue")?;
+        sig.bit_string("signatureValue")?;
 
         let mut t = tbs.reader();
         if let Some(v) = t.optional(tag::ctx_cons(0), "version")? {
@@ -104,9 +101,6 @@ impl CertView {
         t.finish("tbsCertificate")?;
         Ok(Self {
             der: input.to_vec(),
-            tbs: range_of(input, tbs.raw),
-            sig_alg: range_of(input, sig_alg.raw),
-            signature: range_of(input, sig_bits),
             serial: serial_bytes,
             issuer,
             subject,
@@ -149,15 +143,6 @@ impl CertView {
     /// The DER SubjectPublicKeyInfo.
     pub fn spki_der(&self) -> &[u8] {
         self.der.get(self.spki.clone()).unwrap_or_default()
-    }
-    pub(crate) fn tbs_der(&self) -> &[u8] {
-        self.der.get(self.tbs.clone()).unwrap_or_default()
-    }
-    pub(crate) fn sig_alg_der(&self) -> &[u8] {
-        self.der.get(self.sig_alg.clone()).unwrap_or_default()
-    }
-    pub(crate) fn signature(&self) -> &[u8] {
-        self.der.get(self.signature.clone()).unwrap_or_default()
     }
     /// basicConstraints cA is true.
     pub fn is_ca(&self) -> bool {

@@ -28,7 +28,6 @@ pub use error::{Error, Result};
 pub use fqan::{Fqan, holds, holds_role};
 pub use name::DnString;
 pub use report::{ac_section, format_hms_colon};
-pub use trust::CaStore;
 pub use verify::{
     ProxyVerdicts, TrustSource, VerifiedAc, VerifyPolicy, VomsTrust, verify_ac, verify_chain_acs,
 };

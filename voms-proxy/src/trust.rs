@@ -9,15 +9,9 @@
 use crate::cert::CertView;
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::sig::{self, Legacy};
+use crate::sig::Legacy;
 use grid_x509::UnixTime;
 use std::path::Path;
-
-/// Trusted CA certificates, loaded once.
-#[derive(Clone, Debug, Default)]
-pub struct CaStore {
-    cas: Vec<CertView>,
-}
 
 pub(crate) fn read_small(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
@@ -71,103 +65,32 @@ pub(crate) fn list_dir(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(out)
 }
 
-impl CaStore {
-    /// Reads every `<hash>.<digit>` and `*.pem` file of a CA directory
-    /// (`/etc/grid-security/certificates`).
-    pub fn from_dir(dir: &Path) -> Result<Self> {
-        let mut cas = Vec::new();
-        for path in list_dir(dir)? {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            let is_anchor = name.ends_with(".pem")
-                || name.rsplit_once('.').is_some_and(|(_, ext)| {
-                    !ext.is_empty() && ext.bytes().all(|b| b.is_ascii_digit())
-                });
-            if !is_anchor || !path.is_file() {
-                continue;
-            }
-            let bytes = read_small(&path)?;
-            cas.extend(pem_certs(&bytes, &path.display().to_string())?);
-        }
-        Ok(Self { cas })
+/// Validates the VOMS server certificate `leaf` with the certificates embedded after it
+/// against the CA directory at `now`, with `grid_x509::verify_chain` (names, signatures,
+/// basic constraints, validity, CRLs when installed). Returns the subjects of the path,
+/// leaf first, or why it failed.
+pub(crate) fn validate_issuer_chain(
+    store: &grid_x509::CaStore,
+    leaf: &CertView,
+    intermediates: &[CertView],
+    legacy: Legacy,
+    now: UnixTime,
+) -> std::result::Result<Vec<String>, String> {
+    let mut certs = Vec::with_capacity(intermediates.len().saturating_add(1));
+    for c in std::iter::once(leaf).chain(intermediates) {
+        certs.push(grid_x509::Certificate::from_der(c.der()).map_err(|e| e.to_string())?);
     }
-
-    /// A store holding the given CA certificates.
-    pub fn from_certs(cas: Vec<CertView>) -> Self {
-        Self { cas }
+    let mut policy = grid_x509::ValidationPolicy::strict();
+    policy.allow_sha1 = legacy.sha1;
+    if legacy.rsa_1024 {
+        policy.min_rsa_bits = 1024;
     }
-
-    /// Number of CA certificates.
-    pub fn len(&self) -> usize {
-        self.cas.len()
-    }
-
-    /// No CA certificates.
-    pub fn is_empty(&self) -> bool {
-        self.cas.is_empty()
-    }
-
-    /// Validates `leaf` (with untrusted `intermediates`) up to a trusted CA at `now`.
-    /// Returns the subjects of the path, leaf first, or why it failed.
-    pub(crate) fn validate(
-        &self,
-        leaf: &CertView,
-        intermediates: &[CertView],
-        legacy: Legacy,
-        now: UnixTime,
-    ) -> std::result::Result<Vec<String>, String> {
-        let mut path = vec![leaf.subject().to_string()];
-        let mut cur = leaf;
-        for _ in 0..limits::MAX_ISSUER_CHAIN_DEPTH {
-            if now < cur.not_before() || now > cur.not_after() {
-                return Err(format!(
-                    "{} is not valid at {now} (valid {} to {})",
-                    cur.subject(),
-                    cur.not_before(),
-                    cur.not_after()
-                ));
-            }
-            if self.cas.iter().any(|ca| ca.der() == cur.der()) {
-                return Ok(path);
-            }
-            let signed_by = |cand: &&CertView| {
-                cand.subject().same_as(cur.issuer())
-                    && cand.is_ca()
-                    && sig::verify(
-                        cand.spki_der(),
-                        cur.sig_alg_der(),
-                        cur.tbs_der(),
-                        cur.signature(),
-                        legacy,
-                    )
-                    .is_ok()
-            };
-            if let Some(ca) = self.cas.iter().find(signed_by) {
-                if now < ca.not_before() || now > ca.not_after() {
-                    return Err(format!("trusted CA {} is not valid at {now}", ca.subject()));
-                }
-                path.push(ca.subject().to_string());
-                return Ok(path);
-            }
-            match intermediates.iter().find(signed_by) {
-                Some(next) if next.der() != cur.der() => {
-                    path.push(next.subject().to_string());
-                    cur = next;
-                }
-                _ => {
-                    return Err(format!(
-                        "no trusted CA or embedded CA certificate named {} signed {}",
-                        cur.issuer(),
-                        cur.subject()
-                    ));
-                }
-            }
-        }
-        Err(format!(
-            "chain longer than {} certificates",
-            limits::MAX_ISSUER_CHAIN_DEPTH
-        ))
-    }
+    policy.max_chain_depth = limits::MAX_ISSUER_CHAIN_DEPTH;
+    let verified =
+        grid_x509::verify_chain(&certs, store, &policy, now).map_err(|e| e.to_string())?;
+    Ok(verified
+        .path()
+        .iter()
+        .map(|c| c.subject().to_openssl())
+        .collect())
 }

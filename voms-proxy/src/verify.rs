@@ -6,7 +6,6 @@ use crate::cert::CertView;
 use crate::error::{Error, Result};
 use crate::fqan::{self, Fqan};
 use crate::sig::{self, Legacy, SigError};
-use crate::trust::CaStore;
 use crate::vomsdir::Vomsdir;
 use grid_x509::UnixTime;
 
@@ -75,8 +74,8 @@ impl VerifyPolicy {
 pub struct VomsTrust {
     /// The vomsdir.
     pub vomsdir: Vomsdir,
-    /// Trusted CAs.
-    pub cas: CaStore,
+    /// Trusted CAs (and their CRLs) for the VOMS servers' chains.
+    pub cas: grid_x509::CaStore,
 }
 
 impl VomsTrust {
@@ -84,7 +83,10 @@ impl VomsTrust {
     pub fn load(vomsdir: &std::path::Path, ca_dir: &std::path::Path) -> Result<Self> {
         Ok(Self {
             vomsdir: Vomsdir::load(vomsdir)?,
-            cas: CaStore::from_dir(ca_dir)?,
+            cas: grid_x509::CaStore::from_dir(ca_dir).map_err(|e| Error::Io {
+                path: ca_dir.display().to_string(),
+                reason: e.to_string(),
+            })?,
         })
     }
 }
@@ -381,15 +383,14 @@ pub fn verify_ac(
             signer: signer.subject().to_string(),
         });
     }
-    let issuer_chain = trust
-        .cas
-        .validate(signer, intermediates, legacy, now)
-        .map_err(|reason| Error::UntrustedIssuerChain {
-            ac: idx,
-            vo: vo.clone(),
-            subject: signer.subject().to_string(),
-            reason,
-        })?;
+    let issuer_chain =
+        crate::trust::validate_issuer_chain(&trust.cas, signer, intermediates, legacy, now)
+            .map_err(|reason| Error::UntrustedIssuerChain {
+                ac: idx,
+                vo: vo.clone(),
+                subject: signer.subject().to_string(),
+                reason,
+            })?;
     if let Some(oid) = ac.unknown_critical_extensions().first() {
         return Err(Error::UnknownCriticalExtension {
             ac: idx,
