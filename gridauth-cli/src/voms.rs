@@ -312,7 +312,7 @@ fn parse_hhmm(s: &str) -> Option<i64> {
     (h >= 0 && (0..60).contains(&m)).then(|| h * 3600 + m * 60)
 }
 
-fn info(a: InfoArgs) -> ExitCode {
+pub fn info(a: InfoArgs) -> ExitCode {
     let path = a.file.clone().unwrap_or_else(grid_x509::default_proxy_path);
     let now = output::now(a.at);
     let cred = match Credential::read_file_public(&path) {
@@ -578,5 +578,105 @@ fn fqan(a: FqanArgs) -> ExitCode {
             eprintln!("gridauth: {e}");
             ExitCode::from(USAGE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grid_x509::fixtures::{INTERMEDIATE_CA_DN, ROOT_CA_DN, SERVICE_BASE_DN, TestPki};
+    use voms_proxy::fixtures::{AcSpec, VomsSigner, mint_ac, mint_proxy};
+
+    #[test]
+    fn small_parsers() {
+        assert_eq!(parse_hhmm("12:30"), Some(45_000));
+        assert_eq!(parse_hhmm("1:60"), None);
+        assert_eq!(
+            parse_ga("k=v (q)", "vo"),
+            Some(("k".into(), "v".into(), "q".into()))
+        );
+        assert_eq!(
+            parse_ga("k=v", "vo"),
+            Some(("k".into(), "v".into(), "vo".into()))
+        );
+        assert_eq!(parse_ga("=v", "vo"), None);
+    }
+
+    #[test]
+    fn json_and_human_sections_with_an_intermediate_ca() {
+        let now = UnixTime::now();
+        let mut pki = TestPki::new(now.saturating_add(-3600), now.saturating_add(86_400)).unwrap();
+        let user = pki
+            .user("/DC=org/DC=gridauth-test/OU=People/CN=Carol")
+            .unwrap();
+        let voms = pki.voms_server("voms.gridauth-test.org").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ca_dir = dir.path().join("certificates");
+        pki.write_ca_dir(&ca_dir).unwrap();
+        // A three-line .lsc: VOMS server, issuing CA, root.
+        let vomsdir = dir.path().join("vomsdir");
+        std::fs::create_dir_all(vomsdir.join("cms")).unwrap();
+        std::fs::write(
+            vomsdir.join("cms/voms.gridauth-test.org.lsc"),
+            format!(
+                "{SERVICE_BASE_DN}/CN=voms.gridauth-test.org\n{INTERMEDIATE_CA_DN}\n{ROOT_CA_DN}\n"
+            ),
+        )
+        .unwrap();
+        let signer =
+            VomsSigner::from_pem(voms.cert_pem().as_bytes(), voms.key_pem().as_bytes()).unwrap();
+        let mut spec = AcSpec::new(
+            "cms",
+            "voms.gridauth-test.org:15002",
+            &["/cms", "/cms/Role=production"],
+            now.saturating_add(-60),
+            12,
+        );
+        spec.attributes = vec![("nickname".into(), "carol".into(), "cms".into())];
+        let ac = mint_ac(&spec, user.cert.der(), &signer).unwrap();
+        let proxy = mint_proxy(
+            user.cert_pem().as_bytes(),
+            user.key_pem().as_bytes(),
+            &[ac],
+            now.saturating_add(-60),
+            12,
+        )
+        .unwrap();
+        let certs = grid_x509::read_certificates(proxy.as_bytes(), "proxy").unwrap();
+
+        let v = voms_json(&certs, Some(&vomsdir), Some(&ca_dir), now);
+        let ac = &v[0];
+        assert_eq!(ac["vo"], "cms");
+        assert_eq!(ac["fqans"], json!(["/cms", "/cms/Role=production"]));
+        assert_eq!(ac["holder"], "/DC=org/DC=gridauth-test/OU=People/CN=Carol");
+        assert_eq!(ac["issuer_ca"], ROOT_CA_DN);
+        assert_eq!(ac["attributes"][0]["value"], "carol");
+        assert_eq!(ac["verified"], true, "{v}");
+        assert_eq!(ac["error"], Value::Null);
+        let text = voms_human(&certs, Some(&vomsdir), Some(&ca_dir), now);
+        assert!(
+            text.contains("attribute : /cms/Role=production\n"),
+            "{text}"
+        );
+        assert!(text.contains("verified  : yes"), "{text}");
+        assert_eq!(
+            voms_verify(&certs, &vomsdir, Some(&ca_dir), now).unwrap(),
+            1
+        );
+
+        // No trust for the VO; no vomsdir at all; the AC expired.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        let v = voms_json(&certs, Some(&empty), Some(&ca_dir), now);
+        assert_eq!(v[0]["verified"], false);
+        assert_eq!(v[0]["error"]["code"], "no_trust_for_vo");
+        let v = voms_json(&certs, None, None, now);
+        assert!(v[0].get("verified").is_none());
+        let later = now.saturating_add(13 * 3600);
+        let err = voms_verify(&certs, &vomsdir, Some(&ca_dir), later).unwrap_err();
+        assert_eq!(err.code(), "expired");
+        // A plain certificate has no AC.
+        assert_eq!(voms_json(&certs[1..], None, None, now), json!([]));
+        assert_eq!(voms_human(&certs[1..], None, None, now), "");
     }
 }
