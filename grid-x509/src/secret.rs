@@ -95,12 +95,15 @@ impl Passphrase {
         let mut silent = original.clone();
         silent.local_modes.remove(LocalModes::ECHO);
         silent.local_modes.insert(LocalModes::ECHONL);
-        tty.write_all(prompt.as_bytes())
-            .and_then(|()| tty.flush())
-            .map_err(|e| err(e.to_string()))?;
+        // Echo goes off before the prompt is shown, so nothing typed after the prompt
+        // can be echoed.
         tcsetattr(&tty, OptionalActions::Flush, &silent)
             .map_err(|e| err(format!("cannot turn echo off: {e}")))?;
-        let result = read_line(&mut tty, source_name);
+        let result = tty
+            .write_all(prompt.as_bytes())
+            .and_then(|()| tty.flush())
+            .map_err(|e| err(e.to_string()))
+            .and_then(|()| read_line(&mut tty, source_name));
         let restored = tcsetattr(&tty, OptionalActions::Flush, &original);
         let line = result?;
         restored.map_err(|e| err(format!("cannot restore terminal settings: {e}")))?;

@@ -793,3 +793,60 @@ fn passphrase_child() {
     assert!(!e.to_string().contains("***"));
     assert_eq!(e.code(), "passphrase_source");
 }
+
+#[test]
+fn passphrase_from_tty_without_echo() {
+    use std::io::{Read as _, Write as _};
+    // `script` runs the child on a pseudo-terminal that becomes its /dev/tty; whatever
+    // the terminal echoes comes back on script's stdout.
+    let exe = std::env::current_exe().unwrap();
+    let cmd = format!(
+        "{} --exact tty_child --nocapture --include-ignored --test-threads 1",
+        exe.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("GRIDX509_TTY_CHILD", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // Wait for the prompt (echo is already off by then), then type.
+    let mut all = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&all).contains("prompt> ") {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        all.extend_from_slice(&buf[..n]);
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"tty secret\n").unwrap();
+    stdin.flush().unwrap();
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    all.extend(rest);
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let text = String::from_utf8_lossy(&all);
+    assert!(status.success(), "{text}");
+    assert!(text.contains("TTY-OK"), "{text}");
+    assert!(
+        !text.contains("tty secret"),
+        "the passphrase was echoed: {text}"
+    );
+}
+
+#[test]
+#[ignore = "run by passphrase_from_tty_without_echo under script(1)"]
+fn tty_child() {
+    if std::env::var_os("GRIDX509_TTY_CHILD").is_none() {
+        return;
+    }
+    let p = Passphrase::from_tty("prompt> ").unwrap();
+    assert_eq!(p.expose(), b"tty secret");
+    println!("TTY-OK");
+}
