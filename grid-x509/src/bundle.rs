@@ -186,12 +186,12 @@ impl Credential {
             });
         }
         let certs = order_chain(certs, key.as_ref());
-        if let (Some(k), Some(leaf)) = (&key, certs.first()) {
-            if !k.matches_spki(leaf.public_key_spki_der()) {
-                return Err(Error::KeyMismatch {
-                    cert: leaf.cert_ref(0),
-                });
-            }
+        if let (Some(k), Some(leaf)) = (&key, certs.first())
+            && !k.matches_spki(leaf.public_key_spki_der())
+        {
+            return Err(Error::KeyMismatch {
+                cert: leaf.cert_ref(0),
+            });
         }
         Ok(Self {
             origin: origin.into(),

@@ -351,7 +351,7 @@ fn parse_proxy_policy(
     let lang = ObjectIdentifier::from_bytes(oid_bytes).map_err(|_| "bad policyLanguage OID")?;
     let policy = match split_tlv(rest) {
         None if rest.is_empty() => None,
-        Some((0x04, p, r)) if r.is_empty() => Some(p.to_vec()),
+        Some((0x04, p, [])) => Some(p.to_vec()),
         _ => return Err("policy is not a single OCTET STRING"),
     };
     Ok((lang, policy))

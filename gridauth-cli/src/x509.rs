@@ -13,26 +13,14 @@ use std::process::ExitCode;
 /// `gridauth proxy ...`
 #[derive(Subcommand)]
 pub enum ProxyCmd {
-    /// Show a proxy (or any credential file) in the layout of grid-proxy-info.
-    Info(ProxyInfoArgs),
+    /// Show a proxy (or any credential file) in the layout of grid-proxy-info, with its
+    /// VOMS ACs in the layout of voms-proxy-info -all; voms-proxy-info style queries
+    /// (--fqan, --vo, --acissuer, --actimeleft, --acexists VO, --exists ...).
+    Info(crate::voms::InfoArgs),
     /// Validate a proxy chain against a CA directory (exit 0 valid, 1 invalid, 2 error).
     Verify(ProxyVerifyArgs),
     /// Create a proxy from a certificate and key (like grid-proxy-init).
     Init(crate::create::ProxyInitArgs),
-}
-
-/// Arguments of `proxy info`.
-#[derive(Args)]
-pub struct ProxyInfoArgs {
-    /// Proxy file (default: $X509_USER_PROXY, else /tmp/x509up_u<uid>).
-    #[arg(long, short = 'f')]
-    pub file: Option<PathBuf>,
-    /// Print one JSON object.
-    #[arg(long)]
-    pub json: bool,
-    /// Evaluate time left at this Unix time instead of now.
-    #[arg(long, value_name = "UNIX")]
-    pub at: Option<i64>,
 }
 
 /// Arguments of `proxy verify`.
@@ -53,6 +41,9 @@ pub struct ProxyVerifyArgs {
     /// Strict policy: RFC 3820 proxies only, SHA-2, RSA >= 2048 bits, current CRLs.
     #[arg(long)]
     pub strict: bool,
+    /// Also verify the VOMS ACs against this vomsdir (<vo>/<host>.lsc or PEM files).
+    #[arg(long, value_name = "DIR")]
+    pub vomsdir: Option<PathBuf>,
 }
 
 /// `gridauth cert ...`
@@ -160,13 +151,30 @@ pub fn cert_json(c: &Certificate) -> Value {
     })
 }
 
-fn proxy_info(a: ProxyInfoArgs) -> ExitCode {
-    let path = a.file.unwrap_or_else(default_proxy_path);
+fn proxy_info(a: crate::voms::InfoArgs) -> ExitCode {
+    // voms-proxy-info style queries answer on their own.
+    let query = a.fqan
+        || a.vo
+        || a.acsubject
+        || a.acissuer
+        || a.actimeleft
+        || a.serial
+        || a.uri
+        || a.acexists.is_some()
+        || a.exists;
+    if query {
+        return crate::voms::info(a);
+    }
+    let path = a.file.clone().unwrap_or_else(default_proxy_path);
     let cred = match read_for_info(&path) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
     let now = output::now(a.at);
+    let vomsdir = a
+        .vomsdir
+        .clone()
+        .or_else(|| std::env::var_os("X509_VOMS_DIR").map(PathBuf::from));
     let certs = cred.certs();
     let Some(leaf) = certs.first() else {
         return fail(format!("{}: no certificate", path.display()));
@@ -199,6 +207,7 @@ fn proxy_info(a: ProxyInfoArgs) -> ExitCode {
             "timeleft": timeleft,
             "at": now.secs(),
             "chain": certs.iter().map(cert_json).collect::<Vec<_>>(),
+            "voms": crate::voms::voms_json(certs, vomsdir.as_deref(), a.ca_dir.as_deref(), now),
         });
         return print_json(&v, OK);
     }
@@ -209,6 +218,10 @@ fn proxy_info(a: ProxyInfoArgs) -> ExitCode {
     println!("strength : {} bits", leaf.public_key().bits());
     println!("path     : {}", path.display());
     println!("timeleft : {}", format_hms(timeleft));
+    print!(
+        "{}",
+        crate::voms::voms_human(certs, vomsdir.as_deref(), a.ca_dir.as_deref(), now)
+    );
     ExitCode::from(OK)
 }
 
@@ -233,6 +246,31 @@ fn proxy_verify(a: ProxyVerifyArgs) -> ExitCode {
     let now = output::now(a.at);
     let policy = policy(a.strict);
     let result = grid_x509::verify_chain(cred.certs(), &store, &policy, now);
+    let mut voms_acs = None;
+    if let (Ok(_), Some(vomsdir)) = (&result, &a.vomsdir) {
+        match crate::voms::voms_verify(cred.certs(), vomsdir, Some(&a.ca_dir), now) {
+            Ok(n) => voms_acs = Some(n),
+            Err(e) => {
+                if a.json {
+                    return print_json(
+                        &json!({
+                            "valid": false,
+                            "path": path.display().to_string(),
+                            "policy": policy.name,
+                            "error": e.code(),
+                            "certificate": Value::Null,
+                            "voms": false,
+                            "message": e.to_string(),
+                            "at": now.secs(),
+                        }),
+                        NO,
+                    );
+                }
+                println!("{}: VOMS verification failed: {e}", path.display());
+                return ExitCode::from(NO);
+            }
+        }
+    }
     match result {
         Ok(v) => {
             if a.json {
@@ -250,6 +288,7 @@ fn proxy_verify(a: ProxyVerifyArgs) -> ExitCode {
                         "timeleft": v.time_left(now),
                         "at": now.secs(),
                         "trust_anchor": v.path().last().map(|c| c.subject().to_openssl()),
+                        "voms_acs": voms_acs,
                     }),
                     OK,
                 );
@@ -322,7 +361,7 @@ fn cert_json_full(c: &Certificate) -> Value {
             json!(ext
                 .ext_key_usage
                 .as_ref()
-                .map(|v| v.iter().map(|o| eku_name(o)).collect::<Vec<_>>())),
+                .map(|v| v.iter().map(eku_name).collect::<Vec<_>>())),
         );
         obj.insert(
             "basic_constraints".into(),
