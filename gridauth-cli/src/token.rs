@@ -378,32 +378,35 @@ fn mint(a: &MintArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     let t = now(a.at).secs();
-    let mut claims = json!({
-        "iss": a.issuer,
-        "sub": a.sub,
-        "scope": a.scope,
-        "iat": t,
-        "nbf": t,
-        "exp": t.saturating_add(a.lifetime),
-        "jti": format!("gridauth-{t}"),
-    });
+    let mut claims = serde_json::Map::new();
+    claims.insert("iss".into(), json!(a.issuer));
+    claims.insert("sub".into(), json!(a.sub));
+    claims.insert("scope".into(), json!(a.scope));
+    claims.insert("iat".into(), json!(t));
+    claims.insert("nbf".into(), json!(t));
+    claims.insert("exp".into(), json!(t.saturating_add(a.lifetime)));
+    claims.insert("jti".into(), json!(format!("gridauth-{t}")));
     match a.audience.as_slice() {
         [] => {}
-        [one] => claims["aud"] = json!(one),
-        many => claims["aud"] = json!(many),
+        [one] => {
+            claims.insert("aud".into(), json!(one));
+        }
+        many => {
+            claims.insert("aud".into(), json!(many));
+        }
     }
     match a.profile {
-        MintProfile::Scitokens2 => claims["ver"] = json!("scitoken:2.0"),
+        MintProfile::Scitokens2 => {
+            claims.insert("ver".into(), json!("scitoken:2.0"));
+        }
         MintProfile::Scitokens1 => {}
-        MintProfile::Wlcg => claims["wlcg.ver"] = json!("1.0"),
+        MintProfile::Wlcg => {
+            claims.insert("wlcg.ver".into(), json!("1.0"));
+        }
     }
     if let Some(extra) = &a.claims {
         match serde_json::from_str::<Value>(extra) {
-            Ok(Value::Object(m)) => {
-                for (k, v) in m {
-                    claims[k] = v;
-                }
-            }
+            Ok(Value::Object(m)) => claims.extend(m),
             _ => return fail("--claims: expected a JSON object"),
         }
     }
@@ -414,7 +417,7 @@ fn mint(a: &MintArgs) -> ExitCode {
     } else {
         eprintln!("gridauth: note: the key is discarded; use --jwks-out FILE to keep its JWKS");
     }
-    match key.mint(&claims) {
+    match key.mint(&Value::Object(claims)) {
         Ok(tok) => {
             println!("{tok}");
             ExitCode::from(OK)
