@@ -289,3 +289,48 @@ fn subject_hash_matches_openssl() {
         assert_eq!(format!("serial={}", c[0].serial_hex()), serial.trim());
     }
 }
+
+#[test]
+fn legacy_crypto_is_a_named_opt_in() {
+    if !tools() {
+        return;
+    }
+    let pki = Pki::new();
+    let d = pki.dir.path();
+    // An old-style user: 1024-bit key, certificate signed with SHA-1.
+    run(
+        "openssl",
+        &["req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", "oldkey.pem", "-out",
+          "old.csr", "-subj", "/DC=ch/DC=cern/OU=Users/CN=old timer"],
+        d,
+    );
+    run(
+        "openssl",
+        &["x509", "-req", "-sha1", "-in", "old.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+          "-set_serial", "77", "-days", "30", "-out", "old.pem", "-extfile", "ca.cnf",
+          "-extensions", "usr"],
+        d,
+    );
+    std::fs::set_permissions(
+        pki.path("oldkey.pem"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let p = pki.grid_proxy_init("old.pem", "oldkey.pem", "p_old_crypto", &["-bits", "1024"]);
+    compare_with_grid_proxy_info(&pki, &p);
+    let cred = Credential::read_file(&p, None).unwrap();
+    assert_eq!(cred.leaf().unwrap().public_key().bits(), 1024);
+    let store = store(&pki);
+    let now = UnixTime::now();
+    verify_chain(cred.certs(), &store, &ValidationPolicy::grid(), now).unwrap();
+    let e = verify_chain(cred.certs(), &store, &ValidationPolicy::strict(), now).unwrap_err();
+    // grid-proxy-init signs the proxy with the digest of the user's certificate (SHA-1),
+    // so the leaf is the first SHA-1 signature met: the strict preset names that rule.
+    assert_eq!(e.code(), "signature_algorithm", "{e}");
+    assert_eq!(e.certificate_index(), Some(0));
+    assert!(e.to_string().contains("SHA-1"), "{e}");
+    // With SHA-1 allowed but the strict key size, the 1024-bit keys are named.
+    let sha1_ok = ValidationPolicy { allow_sha1: true, ..ValidationPolicy::strict() };
+    let e = verify_chain(cred.certs(), &store, &sha1_ok, now).unwrap_err();
+    assert_eq!(e.code(), "weak_key", "{e}");
+}
