@@ -1,0 +1,5 @@
+//! Parsing a `vomses` file never panics.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = voms_proxy::parse_vomses(&String::from_utf8_lossy(data), "fuzz");
+});
