@@ -790,7 +790,7 @@ impl PrivateKey {
         self.pkcs8.clone()
     }
 
-    /// `ENCRYPTED PRIVATE KEY` PEM: PBES2 with PBKDF2-HMAC-SHA256 ([`PBKDF2_ITERATIONS`]
+    /// `ENCRYPTED PRIVATE KEY` PEM: PBES2 with PBKDF2-HMAC-SHA256 (600,000
     /// iterations, 16-byte random salt) and AES-256-CBC with a random IV. Readable by
     /// `openssl pkey` and every PKCS#8 reader.
     pub fn to_encrypted_pkcs8_pem(&self, passphrase: &Passphrase) -> Result<String> {
