@@ -489,7 +489,7 @@ impl Extension {
         }
     }
 
-    fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let mut body = der_oid(&self.oid);
         if self.critical {
             body.extend_from_slice(&[0x01, 0x01, 0xff]);
