@@ -460,6 +460,71 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    // ----- certificate requests, PKCS#12, installation ---------------------------------
+    /// A PKCS#10 certificate request does not decode or its signature does not verify
+    /// (RFC 2986 §4).
+    #[error("{origin}: certificate request is not valid: {reason}; make a new one with `gridauth cert request`")]
+    CsrDecode {
+        /// File or input name.
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A subjectAltName to request is not a DNS name (optionally service-prefixed,
+    /// `svc/host.example.org`) or an IP address.
+    #[error("subjectAltName {name:?} rejected: {reason}")]
+    InvalidSan {
+        /// The name as given.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The signed certificate is not what was requested (subject, subjectAltName or key
+    /// differs from the certificate request).
+    #[error("{cert}: {what} differs from the request: requested {requested}, certificate has {found}; ask the CA to reissue it or install with the matching request")]
+    RequestMismatch {
+        /// The certificate.
+        cert: CertRef,
+        /// Which field: `subject`, `subjectAltName`, `public key`.
+        what: &'static str,
+        /// What the request holds.
+        requested: String,
+        /// What the certificate holds.
+        found: String,
+    },
+    /// Only end-entity certificates are installed as host, service or user credentials.
+    #[error("{cert}: is a {kind} certificate; only an end-entity certificate can be installed as a credential")]
+    NotEndEntity {
+        /// The certificate.
+        cert: CertRef,
+        /// What it is (CA, proxy).
+        kind: &'static str,
+    },
+    /// A PKCS#12 file does not decode or lacks a certificate or key (RFC 7292).
+    #[error("{origin}: PKCS#12 file is not usable: {reason}")]
+    Pkcs12 {
+        /// File or input name.
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A PKCS#12 file uses the legacy RC2/3DES encryption and the OpenSSL legacy provider
+    /// cannot be loaded.
+    #[error("{origin}: PKCS#12 file uses legacy encryption ({reason}); install the OpenSSL legacy provider (legacy.so in OPENSSL_MODULES) or re-export the file on a system that has it")]
+    Pkcs12Legacy {
+        /// File or input name.
+        origin: String,
+        /// OpenSSL's message.
+        reason: String,
+    },
+    /// An owner given as `USER:GROUP` cannot be used (unknown name, not running as root).
+    #[error("owner {spec:?}: {reason}")]
+    Owner {
+        /// The owner as given.
+        spec: String,
+        /// What is wrong and what to do.
+        reason: String,
+    },
     /// A file or directory violates the grid permission conventions.
     #[error("{path}: {reason}")]
     FilePolicy {
@@ -524,6 +589,13 @@ impl Error {
             Error::Revoked { .. } => "revoked",
             Error::CrlInvalid { .. } => "crl_invalid",
             Error::FilePolicy { .. } => "file_policy",
+            Error::CsrDecode { .. } => "bad_csr",
+            Error::InvalidSan { .. } => "bad_san",
+            Error::RequestMismatch { .. } => "request_mismatch",
+            Error::NotEndEntity { .. } => "not_end_entity",
+            Error::Pkcs12 { .. } => "bad_pkcs12",
+            Error::Pkcs12Legacy { .. } => "pkcs12_legacy_unavailable",
+            Error::Owner { .. } => "bad_owner",
         }
     }
 
@@ -552,7 +624,9 @@ impl Error {
             | Error::ProxyKindNotAllowed { cert, .. }
             | Error::LimitedProxyIssuedFull { cert }
             | Error::MixedProxyKinds { cert, .. }
-            | Error::Revoked { cert, .. } => Some(cert.index),
+            | Error::Revoked { cert, .. }
+            | Error::RequestMismatch { cert, .. }
+            | Error::NotEndEntity { cert, .. } => Some(cert.index),
             _ => None,
         }
     }

@@ -8,12 +8,15 @@ mod cert;
 mod chain;
 mod create;
 mod crl;
+mod csr;
 mod dn;
 mod error;
 mod ext;
+mod install;
 mod key;
 pub mod limits;
 pub mod oid;
+mod pkcs12;
 mod policy;
 mod proxy;
 mod secret;
@@ -30,6 +33,10 @@ pub use cert::{Certificate, KeyType, PublicKey, SignatureAlgorithm};
 pub use chain::{VerifiedChain, verify_chain};
 pub use create::{DEFAULT_PROXY_LIFETIME_SECS, KeySpec, NewProxy, ProxyBuilder, ProxyKind};
 pub use crl::Crl;
+pub use csr::{
+    CSR_PEM_LABEL, CertificateRequest, CsrBuilder, MAX_REQUEST_SANS, NewRequest, SanName,
+    default_sans_for,
+};
 pub use audit::{AuditFinding, AuditReport, FileRole, Severity, audit_path};
 pub use dn::{
     Ava, Dn, MAX_DN_RDNS, MAX_DN_TEXT_BYTES, MAX_DN_VALUE_BYTES, MAX_RDN_AVAS, Rdn, StringType,
