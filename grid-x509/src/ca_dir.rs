@@ -149,7 +149,9 @@ impl CaStore {
     }
 }
 
-pub(crate) fn read_limited(path: &Path) -> Result<Vec<u8>> {
+/// Reads a whole file of at most [`limits::MAX_FILE_BYTES`] bytes (a typed
+/// [`Error::TooLarge`] beyond), reading no more than the budget even if the file grows.
+pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
     let mut data = Vec::new();

@@ -102,28 +102,30 @@ fn parse_valid(s: &str) -> Result<i64, String> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, Error> {
-    let meta = std::fs::metadata(path).map_err(|e| io_err(path, &e))?;
-    let max = grid_x509::limits::MAX_FILE_BYTES;
-    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-    if size > max {
-        return Err(Error::TooLarge {
-            origin: path.display().to_string(),
-            what: "credential file",
-            size,
-            max,
-        });
-    }
-    std::fs::read(path).map_err(|e| io_err(path, &e))
+    grid_x509::read_limited(path)
 }
 
-fn io_err(path: &Path, e: &std::io::Error) -> Error {
-    Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
+/// Refuses a private key that others can read or that another user owns, as
+/// `grid-proxy-init` does: the rule and the fix go into the message.
+fn check_key_file(path: &Path) -> Result<(), String> {
+    let report = grid_x509::audit_path(path, grid_x509::FileRole::PrivateKey, None)
+        .map_err(|e| e.to_string())?;
+    match report
+        .findings
+        .iter()
+        .find(|f| f.severity == grid_x509::Severity::Error)
+    {
+        Some(f) => Err(format!(
+            "refusing to use the private key {}: {} [{}]",
+            path.display(),
+            f.message,
+            f.rule
+        )),
+        None => Ok(()),
     }
 }
 
-fn passphrase(args: &ProxyInitArgs) -> Result<Passphrase, Error> {
+pub(crate) fn passphrase(args: &ProxyInitArgs) -> Result<Passphrase, Error> {
     if let Some(var) = &args.pass_env {
         Passphrase::from_env(var)
     } else if let Some(var) = &args.pass_env_base64 {
@@ -179,6 +181,7 @@ fn proxy_init(args: &ProxyInitArgs) -> Result<(), String> {
     } else {
         None
     };
+    check_key_file(&key_path)?;
     let key = match PrivateKey::read_pem_file(&key_path, given.as_ref()) {
         Err(Error::PassphraseRequired { .. }) if given.is_none() => {
             let pass = passphrase(args).map_err(|e| e.to_string())?;
