@@ -56,6 +56,8 @@ pub struct AcSpec {
     pub serial: Vec<u8>,
     /// Holder naming.
     pub holder_form: HolderForm,
+    /// Sign with SHA-1 (RSA only), as VOMS servers before 2.0.12 did.
+    pub legacy_sha1: bool,
 }
 
 impl AcSpec {
@@ -71,6 +73,7 @@ impl AcSpec {
             not_after: now.saturating_add(hours.saturating_mul(3600)),
             serial: now.secs().to_be_bytes().to_vec(),
             holder_form: HolderForm::VomsSubject,
+            legacy_sha1: false,
         }
     }
 }
@@ -151,8 +154,18 @@ fn ext(oid: &const_oid::ObjectIdentifier, critical: bool, value: &[u8]) -> Vec<u
     }
 }
 
-fn sig_alg(key: &PKey<Private>) -> Result<(Vec<u8>, MessageDigest)> {
+fn sig_alg(key: &PKey<Private>, sha1: bool) -> Result<(Vec<u8>, MessageDigest)> {
     match key.id() {
+        Id::RSA if sha1 => Ok((
+            cons(
+                tag::SEQUENCE,
+                &[
+                    &tlv(tag::OID, oid::SHA1_WITH_RSA.as_bytes()),
+                    &tlv(tag::NULL, &[]),
+                ],
+            ),
+            MessageDigest::sha1(),
+        )),
         Id::RSA => Ok((
             cons(
                 tag::SEQUENCE,
@@ -305,7 +318,7 @@ pub fn ac_info_der(
 /// certificate), embedding the signer's certificate(s). Returns the AC's DER.
 pub fn mint_ac(spec: &AcSpec, holder_der: &[u8], signer: &VomsSigner) -> Result<Vec<u8>> {
     let holder = CertView::from_der(holder_der, 0)?;
-    let (alg, md) = sig_alg(&signer.key)?;
+    let (alg, md) = sig_alg(&signer.key, spec.legacy_sha1)?;
     let mut certs: Vec<&[u8]> = vec![signer.cert.der()];
     certs.extend(signer.extra.iter().map(Vec::as_slice));
     let info = ac_info_der(spec, &holder, &signer.cert, &alg, &certs);

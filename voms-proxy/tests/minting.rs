@@ -129,3 +129,44 @@ fn targets() {
     let (out, rc) = pki.vpi(&f, "vomsdir", &["-all"]);
     assert_eq!(rc, 0, "{out}");
 }
+
+#[test]
+fn legacy_sha1_and_rsa_1024_are_opt_in() {
+    let pki = Pki::new();
+    let now = wall_clock().saturating_add(-60);
+    let trust = VomsTrust::load(&pki.p("vomsdir"), &pki.p("certs")).unwrap();
+    let user = pki.der_of("user");
+    let mut spec = AcSpec::new("testvo", "voms.example.org:15000", &["/testvo"], now, 1);
+    spec.legacy_sha1 = true;
+    let sha1 = mint_ac(&spec, &user, &pki.signer("voms")).unwrap();
+    let small = mint_ac(
+        &AcSpec::new("oldvo", "voms1024.example.org:15003", &["/oldvo"], now, 1),
+        &user,
+        &pki.signer("voms1024"),
+    )
+    .unwrap();
+    for (name, ac, option) in [
+        ("sha1.pem", sha1, "allow_sha1"),
+        ("small.pem", small, "allow_rsa_1024"),
+    ] {
+        let f = pki.proxy_with(name, "user", &[ac]);
+        // The VOMS C API accepts both.
+        pki.peer(&f, "vomsdir", wall_clock()).unwrap();
+        let chain = decode_chain(&pem_chain(&f)).unwrap();
+        let ee = end_entity(&chain).unwrap();
+        let ac = &read_acs(&chain).unwrap().unwrap().acs[0];
+        let e = verify_ac(ac, ee, &trust, &VerifyPolicy::strict(), wall_clock()).unwrap_err();
+        assert!(
+            matches!(e, Error::LegacyAlgorithm { option: o, .. } if o == option),
+            "{name}: {e}"
+        );
+        verify_ac(
+            ac,
+            ee,
+            &trust,
+            &VerifyPolicy::voms_compatible(),
+            wall_clock(),
+        )
+        .unwrap();
+    }
+}

@@ -117,6 +117,12 @@ impl Pki {
             "ca",
             "ec:ca.ecparam",
         );
+        pki.ee(
+            "voms1024",
+            "/DC=org/DC=Test/OU=Services/CN=voms1024.example.org",
+            "ca",
+            "rsa:1024",
+        );
         pki.ee("evilvoms", VOMS_DN, "evilca", "rsa:2048");
         pki.ee("roguevoms", VOMS_DN, "rogueca", "rsa:2048");
         // The libvomsapi verification peer.
@@ -140,6 +146,11 @@ impl Pki {
                 "ecvo",
                 "vomsec.example.org",
                 "/DC=org/DC=Test/OU=Services/CN=vomsec.example.org",
+            ),
+            (
+                "oldvo",
+                "voms1024.example.org",
+                "/DC=org/DC=Test/OU=Services/CN=voms1024.example.org",
             ),
         ] {
             std::fs::create_dir_all(pki.p(&format!("vomsdir/{vo}"))).unwrap();
