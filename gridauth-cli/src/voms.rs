@@ -256,7 +256,6 @@ fn ac_json(ac: &AttributeCertificate, verdict: Option<&Result<VerifiedAc, VomsEr
 /// `holder`, `issuer`, `issuer_ca`, `uri`, `serial` hex, `not_before`/`not_after` Unix
 /// seconds, `attributes`, `targets`, and with a vomsdir `verified` and `error`). When the
 /// ACs cannot be decoded, the array holds one object `{"error": {code, message}}`.
-#[allow(dead_code)] // called by `proxy info` / `proxy verify` (x509.rs)
 pub fn voms_json(
     certs: &[Certificate],
     vomsdir: Option<&Path>,
@@ -271,7 +270,6 @@ pub fn voms_json(
 
 /// The AC sections for `proxy info` in the layout of `voms-proxy-info -all`, each with a
 /// `verified` line when a vomsdir is given. Empty when the proxy carries no AC.
-#[allow(dead_code)] // called by `proxy info` / `proxy verify` (x509.rs)
 pub fn voms_human(
     certs: &[Certificate],
     vomsdir: Option<&Path>,
@@ -289,7 +287,6 @@ pub fn voms_human(
 }
 
 /// For `proxy verify --vomsdir`: `Ok(n)` when all `n` ACs verify, else the first error.
-#[allow(dead_code)] // called by `proxy info` / `proxy verify` (x509.rs)
 pub fn voms_verify(
     certs: &[Certificate],
     vomsdir: &Path,
