@@ -37,6 +37,7 @@ pub use csr::{
     CSR_PEM_LABEL, CertificateRequest, CsrBuilder, MAX_REQUEST_SANS, NewRequest, SanName,
     default_sans_for,
 };
+pub use pkcs12::Pkcs12Contents;
 pub use audit::{AuditFinding, AuditReport, FileRole, Severity, audit_path};
 pub use dn::{
     Ava, Dn, MAX_DN_RDNS, MAX_DN_TEXT_BYTES, MAX_DN_VALUE_BYTES, MAX_RDN_AVAS, Rdn, StringType,
