@@ -45,6 +45,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("es256", |b| {
         b.iter(|| v.validate(black_box(&es_tok), now).unwrap())
     });
+    g.bench_function("parse_only_rs256", |b| {
+        b.iter(|| scitoken::dangerous::decode_unverified(black_box(&rs_tok), 1 << 16).unwrap())
+    });
     g.bench_function("cached_rs256", |b| {
         b.iter(|| cached.validate(black_box(&rs_tok), now).unwrap())
     });
