@@ -38,6 +38,10 @@ pub use csr::{
     default_sans_for,
 };
 pub use pkcs12::Pkcs12Contents;
+pub use install::{
+    CheckedCredential, CredentialKind, InstallOptions, Owner, Placed, check_for_install, place_pair,
+    resolve_owner,
+};
 pub use audit::{AuditFinding, AuditReport, FileRole, Severity, audit_path};
 pub use dn::{
     Ava, Dn, MAX_DN_RDNS, MAX_DN_TEXT_BYTES, MAX_DN_VALUE_BYTES, MAX_RDN_AVAS, Rdn, StringType,
