@@ -91,6 +91,7 @@ impl Pkcs12Contents {
             });
         }
         let pass = pass_str(passphrase, origin)?;
+        check_mac_iterations(der, origin)?;
         let p12 = Pkcs12::from_der(der).map_err(|e| Error::Pkcs12 {
             origin: origin.into(),
             reason: format!("not a PKCS#12 structure ({})", first_reason(&e)),
@@ -189,6 +190,46 @@ impl Pkcs12Contents {
     }
 }
 
+/// Refuses a MAC iteration count over [`crate::key::MAX_PBKDF2_ITERATIONS`] before
+/// OpenSSL derives the MAC key (RFC 7292 §4: `MacData.iterations`), so a hostile file
+/// cannot make the reader spin. Structure errors are left to OpenSSL's decoder.
+fn check_mac_iterations(der: &[u8], origin: &str) -> Result<()> {
+    use crate::ext::split_tlv;
+    let mac_iterations = (|| {
+        let (_, pfx, _) = split_tlv(der)?;
+        let (_, _, rest) = split_tlv(pfx)?; // version
+        let (_, _, rest) = split_tlv(rest)?; // authSafe
+        let (_, mac_data, _) = split_tlv(rest)?;
+        let (_, _, rest) = split_tlv(mac_data)?; // DigestInfo
+        let (_, _, rest) = split_tlv(rest)?; // macSalt
+        let (tag, iterations, _) = split_tlv(rest)?;
+        (tag == 0x02).then_some(iterations)
+    })();
+    let Some(bytes) = mac_iterations else {
+        return Ok(());
+    };
+    let max = crate::key::MAX_PBKDF2_ITERATIONS;
+    let digits = bytes
+        .get(bytes.iter().take_while(|&&b| b == 0).count()..)
+        .unwrap_or_default();
+    let value = if digits.len() > 8 {
+        u64::MAX
+    } else {
+        digits
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+    };
+    if value > max {
+        return Err(Error::KeyBudget {
+            origin: origin.into(),
+            what: "PKCS#12 MAC iteration count",
+            value,
+            max,
+        });
+    }
+    Ok(())
+}
+
 /// The passphrase as OpenSSL's PKCS#12 code takes it: UTF-8 text without NUL (it is
 /// converted to a BMPString, RFC 7292 appendix B.1).
 fn pass_str(passphrase: &Passphrase, origin: &str) -> Result<Zeroizing<String>> {
@@ -252,5 +293,30 @@ fn parse_error(e: &openssl::error::ErrorStack, origin: &str) -> Error {
     Error::Pkcs12 {
         origin: origin.into(),
         reason: reasons(e).collect::<Vec<_>>().join("; "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mac_iteration_budget() {
+        // PFX { version 3, authSafe {}, MacData { DigestInfo {}, salt "", iterations } }
+        let pfx = |iterations: &[u8]| {
+            let mut mac = vec![0x30, 0x00, 0x04, 0x00, 0x02, iterations.len() as u8];
+            mac.extend_from_slice(iterations);
+            let mut body = vec![0x02, 0x01, 0x03, 0x30, 0x00, 0x30, mac.len() as u8];
+            body.extend(mac);
+            let mut out = vec![0x30, body.len() as u8];
+            out.extend(body);
+            out
+        };
+        let e = check_mac_iterations(&pfx(&[0x7f, 0xff, 0xff, 0xff]), "big.p12").unwrap_err();
+        assert_eq!(e.code(), "key_budget");
+        let e = Pkcs12Contents::from_der(&pfx(&[0x7f; 12]), &Passphrase::new("x"), "big.p12")
+            .unwrap_err();
+        assert_eq!(e.code(), "key_budget");
+        assert!(check_mac_iterations(&pfx(&[0x08, 0x00]), "ok.p12").is_ok());
     }
 }
