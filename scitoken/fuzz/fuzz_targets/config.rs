@@ -1,0 +1,10 @@
+//! `scitokens.cfg` parsing never panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(s) = std::str::from_utf8(data) {
+        let _ = scitoken::Config::parse(s, "fuzz.cfg");
+    }
+});
