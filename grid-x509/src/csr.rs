@@ -14,7 +14,6 @@ use std::path::Path;
 use const_oid::ObjectIdentifier as Oid;
 use der::{Decode as _, Encode as _};
 use x509_cert::ext::pkix::SubjectAltName;
-use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::request::CertReq;
 
 use crate::cert::{PublicKey, SignatureAlgorithm};
@@ -416,7 +415,7 @@ impl CertificateRequest {
                             &format!("more than {MAX_REQUEST_SANS} subjectAltNames"),
                         ));
                     }
-                    sans = san.0.iter().map(general_name_text).collect();
+                    sans = san.0.iter().map(crate::ext::general_name_text).collect();
                 }
             }
         }
@@ -465,31 +464,6 @@ fn csr_err(origin: &str, reason: &str) -> Error {
     Error::CsrDecode {
         origin: origin.into(),
         reason: reason.into(),
-    }
-}
-
-fn general_name_text(g: &GeneralName) -> String {
-    match g {
-        GeneralName::DnsName(s) => format!("DNS:{}", s.as_str()),
-        GeneralName::Rfc822Name(s) => format!("email:{}", s.as_str()),
-        GeneralName::UniformResourceIdentifier(s) => format!("URI:{}", s.as_str()),
-        GeneralName::IpAddress(o) => {
-            let b = o.as_bytes();
-            if let Ok(v4) = <[u8; 4]>::try_from(b) {
-                format!("IP Address:{}", std::net::Ipv4Addr::from(v4))
-            } else if let Ok(v6) = <[u8; 16]>::try_from(b) {
-                format!("IP Address:{}", std::net::Ipv6Addr::from(v6))
-            } else {
-                "IP Address:<invalid>".into()
-            }
-        }
-        GeneralName::DirectoryName(n) => match Dn::from_name(n) {
-            Ok(d) => format!("DirName:{}", d.to_openssl()),
-            Err(_) => "DirName:<invalid>".into(),
-        },
-        GeneralName::RegisteredId(o) => format!("Registered ID:{o}"),
-        GeneralName::OtherName(o) => format!("othername:{}", o.type_id),
-        GeneralName::EdiPartyName(_) => "EdiPartyName:<unsupported>".into(),
     }
 }
 

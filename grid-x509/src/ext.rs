@@ -179,8 +179,10 @@ impl Extensions {
             if t != 0x30 || ot != 0x06 {
                 return Err(bad("Extension is not SEQUENCE { OID, ... }"));
             }
-            let id = ObjectIdentifier::from_bytes(oid_bytes).map_err(|_| bad("malformed extension OID"))?;
-            let (mut vt, mut vv, mut r) = split_tlv(r).ok_or_else(|| bad("Extension without value"))?;
+            let id = ObjectIdentifier::from_bytes(oid_bytes)
+                .map_err(|_| bad("malformed extension OID"))?;
+            let (mut vt, mut vv, mut r) =
+                split_tlv(r).ok_or_else(|| bad("Extension without value"))?;
             let mut critical = false;
             if vt == 0x01 {
                 critical = matches!(vv, [b] if *b != 0);
@@ -243,7 +245,8 @@ impl Extensions {
             self.proxy_cert_info =
                 Some(parse_proxy_cert_info(v, flavor).map_err(|r| bad("proxyCertInfo", r))?);
         } else if *id == oid::SUBJECT_KEY_ID {
-            let (tag, c, rest) = split_tlv(v).ok_or_else(|| bad("subjectKeyIdentifier", "not DER"))?;
+            let (tag, c, rest) =
+                split_tlv(v).ok_or_else(|| bad("subjectKeyIdentifier", "not DER"))?;
             if tag != 0x04 || !rest.is_empty() {
                 return Err(bad("subjectKeyIdentifier", "not an OCTET STRING"));
             }
@@ -400,7 +403,7 @@ fn parse_proxy_cert_info(
 }
 
 /// A GeneralName as OpenSSL prints it in `X509v3 Subject Alternative Name`.
-fn general_name_text(g: &GeneralName) -> String {
+pub(crate) fn general_name_text(g: &GeneralName) -> String {
     match g {
         GeneralName::DnsName(s) => format!("DNS:{}", s.as_str()),
         GeneralName::Rfc822Name(s) => format!("email:{}", s.as_str()),
@@ -431,7 +434,10 @@ mod tests {
 
     #[test]
     fn tlv() {
-        assert_eq!(split_tlv(&[0x02, 0x01, 0x05, 0xff]), Some((0x02, &[5u8][..], &[0xffu8][..])));
+        assert_eq!(
+            split_tlv(&[0x02, 0x01, 0x05, 0xff]),
+            Some((0x02, &[5u8][..], &[0xffu8][..]))
+        );
         assert_eq!(split_tlv(&[0x02, 0x05, 0x05]), None);
         assert_eq!(split_tlv(&[0x30, 0x80]), None);
         assert_eq!(split_tlv(&[0x1f, 0x01, 0x00]), None);
@@ -442,13 +448,22 @@ mod tests {
     fn basic_constraints_forms() {
         assert_eq!(
             parse_basic_constraints(&[0x30, 0x03, 0x01, 0x01, 0xff]).unwrap(),
-            BasicConstraints { ca: true, path_len: None }
+            BasicConstraints {
+                ca: true,
+                path_len: None
+            }
         );
         assert_eq!(
             parse_basic_constraints(&[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x02]).unwrap(),
-            BasicConstraints { ca: true, path_len: Some(2) }
+            BasicConstraints {
+                ca: true,
+                path_len: Some(2)
+            }
         );
-        assert_eq!(parse_basic_constraints(&[0x30, 0x00]).unwrap(), BasicConstraints::default());
+        assert_eq!(
+            parse_basic_constraints(&[0x30, 0x00]).unwrap(),
+            BasicConstraints::default()
+        );
         assert!(parse_basic_constraints(&[0x30, 0x03, 0x02, 0x01, 0x80]).is_err());
     }
 
