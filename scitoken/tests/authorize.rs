@@ -338,3 +338,35 @@ fn config_errors_name_entries() {
         }
     }
 }
+
+#[test]
+fn map_subject_uses_safe_sub() {
+    let e = env(
+        "deny",
+        &format!("[Issuer Subj]\nissuer = {CACHE_ISS}\nbase_path = /home\nmap_subject = true\n"),
+    );
+    let mut c = wlcg_claims(CACHE_ISS, AUD, "storage.read:/", NOW);
+    c["sub"] = json!("carol");
+    let d = decide(&e, &ec().mint(&c).unwrap(), "read", "/home/carol/x");
+    assert!(d.is_allowed());
+    assert_eq!(d.username.as_deref(), Some("carol"));
+    c["sub"] = json!("../../root");
+    let d = decide(&e, &ec().mint(&c).unwrap(), "read", "/home/x");
+    assert!(!d.is_allowed());
+    assert_eq!(
+        d.denial,
+        Some(Denial::Invalid(Error::UnsafeUsername {
+            claim: "sub".into(),
+            value: "../../root".into()
+        }))
+    );
+    // A token without `sub` is not usable by the plugin (as in XRootD).
+    c.as_object_mut().unwrap().remove("sub");
+    let d = decide(&e, &ec().mint(&c).unwrap(), "read", "/home/x");
+    assert_eq!(
+        d.denial,
+        Some(Denial::Invalid(Error::MissingClaim {
+            claim: "sub".into()
+        }))
+    );
+}
