@@ -3,11 +3,13 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use grid_x509::{CaStore, CrlPolicy, Credential, UnixTime, ValidationPolicy, verify_chain};
+use grid_x509::{CaStore, Credential, CrlPolicy, UnixTime, ValidationPolicy, verify_chain};
 use std::hint::black_box;
 
 fn data(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data").join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/data")
+        .join(name)
 }
 
 fn bench(c: &mut Criterion) {
@@ -28,12 +30,14 @@ fn bench(c: &mut Criterion) {
     c.bench_function("parse certificates only (3 certs)", |b| {
         b.iter(|| grid_x509::read_certificates(black_box(&pem), "proxy").unwrap())
     });
-    c.bench_function("verify 3-cert chain, CRL checked (3 RSA-2048 verifications)", |b| {
-        b.iter(|| verify_chain(black_box(cred.certs()), &store, &grid, at).unwrap())
-    });
-    c.bench_function("verify 3-cert chain, no CRL (2 RSA-2048 verifications)", |b| {
-        b.iter(|| verify_chain(black_box(cred.certs()), &store, &no_crl, at).unwrap())
-    });
+    c.bench_function(
+        "verify 3-cert chain, CRL checked (3 RSA-2048 verifications)",
+        |b| b.iter(|| verify_chain(black_box(cred.certs()), &store, &grid, at).unwrap()),
+    );
+    c.bench_function(
+        "verify 3-cert chain, no CRL (2 RSA-2048 verifications)",
+        |b| b.iter(|| verify_chain(black_box(cred.certs()), &store, &no_crl, at).unwrap()),
+    );
     c.bench_function("parse + verify (CRL checked)", |b| {
         b.iter(|| {
             let cred = Credential::from_pem(black_box(&pem), None, "proxy").unwrap();

@@ -2,7 +2,9 @@
 //!
 //! `cargo run -p grid-x509 --example castore_dump -- /etc/grid-security/certificates`
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "/etc/grid-security/certificates".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "/etc/grid-security/certificates".into());
     match grid_x509::CaStore::from_dir(&dir) {
         Ok(store) => {
             println!("{} trusted certificates in {dir}", store.len());

@@ -1,10 +1,19 @@
 //! Malformed, truncated and tampered inputs give typed errors, never a panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
-use grid_x509::{CaStore, Certificate, Credential, Error, UnixTime, ValidationPolicy, verify_chain};
+use grid_x509::{
+    CaStore, Certificate, Credential, Error, UnixTime, ValidationPolicy, verify_chain,
+};
 
 fn data(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data").join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/data")
+        .join(name)
 }
 
 fn proxy_pem() -> Vec<u8> {
@@ -30,13 +39,22 @@ fn every_truncation_of_a_certificate_is_a_typed_error() {
         for len in 0..der.len() {
             let e = Certificate::from_der(&der[..len]).unwrap_err();
             assert!(
-                matches!(e, Error::CertificateDecode { .. } | Error::DnDecode { .. } | Error::DnValue { .. } | Error::MalformedExtension { .. }),
+                matches!(
+                    e,
+                    Error::CertificateDecode { .. }
+                        | Error::DnDecode { .. }
+                        | Error::DnValue { .. }
+                        | Error::MalformedExtension { .. }
+                ),
                 "truncated at {len}: {e:?}"
             );
         }
         let mut longer = der.to_vec();
         longer.push(0);
-        assert!(matches!(Certificate::from_der(&longer), Err(Error::CertificateDecode { .. })));
+        assert!(matches!(
+            Certificate::from_der(&longer),
+            Err(Error::CertificateDecode { .. })
+        ));
     }
 }
 
@@ -81,8 +99,12 @@ fn hostile_pem_inputs() {
     }
     let e = Credential::from_pem(b"-----BEGIN CERTIFICATE-----\nAAAA\n", None, "x").unwrap_err();
     assert!(matches!(e, Error::Pem { line: 1, .. }), "{e:?}");
-    let e = Credential::from_pem(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n", None, "x")
-        .unwrap_err();
+    let e = Credential::from_pem(
+        b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+        None,
+        "x",
+    )
+    .unwrap_err();
     assert!(matches!(e, Error::Pem { .. }), "{e:?}");
     let e = Credential::from_pem(b"hello", None, "x").unwrap_err();
     assert_eq!(e.code(), "no_certificate");
@@ -93,12 +115,22 @@ fn hostile_pem_inputs() {
     )
     .unwrap_err();
     assert!(matches!(e, Error::Pem { .. }), "{e:?}");
-    let e = Credential::from_pem(b"-----BEGIN SOMETHING-----\nMAA=\n-----END SOMETHING-----\n", None, "x")
-        .unwrap_err();
-    assert!(matches!(e, Error::UnsupportedPemLabel { ref label, .. } if label == "SOMETHING"), "{e:?}");
+    let e = Credential::from_pem(
+        b"-----BEGIN SOMETHING-----\nMAA=\n-----END SOMETHING-----\n",
+        None,
+        "x",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, Error::UnsupportedPemLabel { ref label, .. } if label == "SOMETHING"),
+        "{e:?}"
+    );
     // Too large.
     let big = vec![b'A'; grid_x509::limits::MAX_FILE_BYTES + 1];
-    assert!(matches!(Credential::from_pem(&big, None, "big"), Err(Error::TooLarge { .. })));
+    assert!(matches!(
+        Credential::from_pem(&big, None, "big"),
+        Err(Error::TooLarge { .. })
+    ));
     // Random bytes.
     let mut rng = Rng(42);
     for len in [0usize, 1, 2, 10, 100, 1000] {
@@ -125,6 +157,10 @@ fn chain_too_long_and_self_loops_are_bounded() {
     let e = verify_chain(&many, &store, &ValidationPolicy::grid(), at).unwrap_err();
     assert_eq!(e.code(), "chain_too_long");
     // The leaf repeated a few times: the duplicates are simply unused.
-    let dup = vec![cred.certs()[0].clone(), cred.certs()[0].clone(), cred.certs()[1].clone()];
+    let dup = vec![
+        cred.certs()[0].clone(),
+        cred.certs()[0].clone(),
+        cred.certs()[1].clone(),
+    ];
     verify_chain(&dup, &store, &ValidationPolicy::grid(), at).unwrap();
 }

@@ -1,7 +1,12 @@
 //! Differential tests: proxies made by Debian's `grid-proxy-init` and certificates made by
 //! `openssl` are read and validated here, and every field and verdict is compared with
 //! `grid-proxy-info`, `openssl x509` and `openssl verify`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 
@@ -14,15 +19,21 @@ use std::path::Path;
 fn tools() -> bool {
     let ok = have("grid-proxy-init") && have("grid-proxy-info") && have("openssl");
     if !ok {
-        eprintln!("SKIPPED: grid-proxy-init/grid-proxy-info/openssl not installed (scripts/setup.sh installs them)");
+        eprintln!(
+            "SKIPPED: grid-proxy-init/grid-proxy-info/openssl not installed (scripts/setup.sh installs them)"
+        );
     }
     ok
 }
 
 fn info(pki: &Pki, file: &Path, what: &str) -> String {
-    run("grid-proxy-info", &["-file", file.to_str().unwrap(), what], pki.dir.path())
-        .trim()
-        .to_string()
+    run(
+        "grid-proxy-info",
+        &["-file", file.to_str().unwrap(), what],
+        pki.dir.path(),
+    )
+    .trim()
+    .to_string()
 }
 
 fn store(pki: &Pki) -> CaStore {
@@ -55,7 +66,10 @@ fn compare_with_grid_proxy_info(pki: &Pki, file: &Path) {
     let now = UnixTime::now();
     let chain_end = certs.iter().map(|c| c.not_after()).min().unwrap();
     let ours = now.seconds_until(chain_end).max(0);
-    assert!((ours - tool_left).abs() <= 5, "timeleft {ours} vs grid-proxy-info {tool_left}");
+    assert!(
+        (ours - tool_left).abs() <= 5,
+        "timeleft {ours} vs grid-proxy-info {tool_left}"
+    );
 }
 
 /// `openssl verify -allow_proxy_certs` on a proxy file: (ok, output).
@@ -131,7 +145,10 @@ fn every_proxy_kind_matches_grid_proxy_info_and_verifies() {
         if json_type.starts_with("rfc3820") {
             strict.unwrap();
         } else {
-            assert!(matches!(strict, Err(Error::ProxyKindNotAllowed { .. })), "{name}: {strict:?}");
+            assert!(
+                matches!(strict, Err(Error::ProxyKindNotAllowed { .. })),
+                "{name}: {strict:?}"
+            );
         }
     }
 }
@@ -170,7 +187,18 @@ fn delegated_proxy_and_host_proxy_with_slash_in_cn() {
     // The SANs, including the service-prefixed one, as openssl prints them.
     let host = grid_x509::read_certificates(&std::fs::read(pki.path("host.pem")).unwrap(), "host")
         .unwrap();
-    let text = run("openssl", &["x509", "-in", "host.pem", "-noout", "-ext", "subjectAltName"], pki.dir.path());
+    let text = run(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            "host.pem",
+            "-noout",
+            "-ext",
+            "subjectAltName",
+        ],
+        pki.dir.path(),
+    );
     let line = text.lines().nth(1).unwrap().trim();
     assert_eq!(host[0].extensions().subject_alt_names.join(", "), line);
 }
@@ -191,7 +219,10 @@ fn verdicts_agree_with_openssl_verify() {
     // Expired: one second after the proxy's notAfter.
     let later = leaf.not_after().saturating_add(1);
     let e = verify_chain(cred.certs(), &store, &policy, later).unwrap_err();
-    assert!(matches!(e, Error::Expired { ref cert, .. } if cert.index == 0), "{e}");
+    assert!(
+        matches!(e, Error::Expired { ref cert, .. } if cert.index == 0),
+        "{e}"
+    );
     assert_eq!(e.code(), "expired");
     let (ok, out) = openssl_verify(&pki, &f, &["-attime", &later.secs().to_string()]);
     assert!(!ok && out.contains("certificate has expired"), "{out}");
@@ -246,28 +277,64 @@ fn verdicts_agree_with_openssl_verify() {
     // A "proxy" whose subject is not its issuer plus one CN, made with openssl.
     run(
         "openssl",
-        &["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "badkey.pem", "-out",
-          "bad.csr", "-subj", "/DC=ch/DC=cern/OU=Users/CN=someone else/CN=12345"],
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "badkey.pem",
+            "-out",
+            "bad.csr",
+            "-subj",
+            "/DC=ch/DC=cern/OU=Users/CN=someone else/CN=12345",
+        ],
         d,
     );
     run(
         "openssl",
-        &["x509", "-req", "-in", "bad.csr", "-CA", "user.pem", "-CAkey", "userkey.pem",
-          "-set_serial", "12345", "-days", "1", "-out", "bad.pem", "-extfile", "ca.cnf",
-          "-extensions", "bad_proxy"],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "bad.csr",
+            "-CA",
+            "user.pem",
+            "-CAkey",
+            "userkey.pem",
+            "-set_serial",
+            "12345",
+            "-days",
+            "1",
+            "-out",
+            "bad.pem",
+            "-extfile",
+            "ca.cnf",
+            "-extensions",
+            "bad_proxy",
+        ],
         d,
     );
-    let bad = grid_x509::read_certificates(&std::fs::read(pki.path("bad.pem")).unwrap(), "bad")
-        .unwrap();
-    let user = grid_x509::read_certificates(&std::fs::read(pki.path("user.pem")).unwrap(), "u")
-        .unwrap();
+    let bad =
+        grid_x509::read_certificates(&std::fs::read(pki.path("bad.pem")).unwrap(), "bad").unwrap();
+    let user =
+        grid_x509::read_certificates(&std::fs::read(pki.path("user.pem")).unwrap(), "u").unwrap();
     let chain = [bad[0].clone(), user[0].clone()];
     let e = verify_chain(&chain, &store, &policy, UnixTime::now()).unwrap_err();
     assert_eq!(e.code(), "proxy_subject_mismatch", "{e}");
     std::fs::write(d.join("badchain.pem"), pem_of(&chain)).unwrap();
     let (ok, out) = try_run(
         "openssl",
-        &["verify", "-allow_proxy_certs", "-CApath", "certificates", "-untrusted", "user.pem", "bad.pem"],
+        &[
+            "verify",
+            "-allow_proxy_certs",
+            "-CApath",
+            "certificates",
+            "-untrusted",
+            "user.pem",
+            "bad.pem",
+        ],
         d,
     );
     assert!(!ok, "openssl accepted a proxy with a wrong subject: {out}");
@@ -281,11 +348,27 @@ fn subject_hash_matches_openssl() {
     let pki = Pki::new();
     for f in ["ca.pem", "user.pem", "host.pem"] {
         let c = grid_x509::read_certificates(&std::fs::read(pki.path(f)).unwrap(), f).unwrap();
-        let h = run("openssl", &["x509", "-in", f, "-noout", "-subject_hash"], pki.dir.path());
-        let old = run("openssl", &["x509", "-in", f, "-noout", "-subject_hash_old"], pki.dir.path());
+        let h = run(
+            "openssl",
+            &["x509", "-in", f, "-noout", "-subject_hash"],
+            pki.dir.path(),
+        );
+        let old = run(
+            "openssl",
+            &["x509", "-in", f, "-noout", "-subject_hash_old"],
+            pki.dir.path(),
+        );
         assert_eq!(format!("{:08x}", c[0].subject_hash()), h.trim(), "{f}");
-        assert_eq!(format!("{:08x}", c[0].subject_hash_old()), old.trim(), "{f}");
-        let serial = run("openssl", &["x509", "-in", f, "-noout", "-serial"], pki.dir.path());
+        assert_eq!(
+            format!("{:08x}", c[0].subject_hash_old()),
+            old.trim(),
+            "{f}"
+        );
+        let serial = run(
+            "openssl",
+            &["x509", "-in", f, "-noout", "-serial"],
+            pki.dir.path(),
+        );
         assert_eq!(format!("serial={}", c[0].serial_hex()), serial.trim());
     }
 }
@@ -300,15 +383,44 @@ fn legacy_crypto_is_a_named_opt_in() {
     // An old-style user: 1024-bit key, certificate signed with SHA-1.
     run(
         "openssl",
-        &["req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", "oldkey.pem", "-out",
-          "old.csr", "-subj", "/DC=ch/DC=cern/OU=Users/CN=old timer"],
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:1024",
+            "-nodes",
+            "-keyout",
+            "oldkey.pem",
+            "-out",
+            "old.csr",
+            "-subj",
+            "/DC=ch/DC=cern/OU=Users/CN=old timer",
+        ],
         d,
     );
     run(
         "openssl",
-        &["x509", "-req", "-sha1", "-in", "old.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-          "-set_serial", "77", "-days", "30", "-out", "old.pem", "-extfile", "ca.cnf",
-          "-extensions", "usr"],
+        &[
+            "x509",
+            "-req",
+            "-sha1",
+            "-in",
+            "old.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-set_serial",
+            "77",
+            "-days",
+            "30",
+            "-out",
+            "old.pem",
+            "-extfile",
+            "ca.cnf",
+            "-extensions",
+            "usr",
+        ],
         d,
     );
     std::fs::set_permissions(
@@ -330,7 +442,10 @@ fn legacy_crypto_is_a_named_opt_in() {
     assert_eq!(e.certificate_index(), Some(0));
     assert!(e.to_string().contains("SHA-1"), "{e}");
     // With SHA-1 allowed but the strict key size, the 1024-bit keys are named.
-    let sha1_ok = ValidationPolicy { allow_sha1: true, ..ValidationPolicy::strict() };
+    let sha1_ok = ValidationPolicy {
+        allow_sha1: true,
+        ..ValidationPolicy::strict()
+    };
     let e = verify_chain(cred.certs(), &store, &sha1_ok, now).unwrap_err();
     assert_eq!(e.code(), "weak_key", "{e}");
 }

@@ -3,8 +3,7 @@
 use crate::output::{self, NO, OK, fail, print_json};
 use clap::{Args, Subcommand, ValueEnum};
 use grid_x509::{
-    CaStore, CertKind, Certificate, Credential, Dn, Error, ValidationPolicy,
-    format_hms,
+    CaStore, CertKind, Certificate, Credential, Dn, Error, ValidationPolicy, format_hms,
 };
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -352,22 +351,21 @@ fn cert_json_full(c: &Certificate) -> Value {
         obj.insert("issuer_rfc2253".into(), json!(c.issuer().to_rfc2253()));
         obj.insert("subject_hash_old".into(), json!(hex8(c.subject_hash_old())));
         obj.insert("subject_alt_names".into(), json!(ext.subject_alt_names));
-        obj.insert(
-            "key_usage".into(),
-            json!(ext.key_usage.map(|k| k.names())),
-        );
+        obj.insert("key_usage".into(), json!(ext.key_usage.map(|k| k.names())));
         obj.insert(
             "extended_key_usage".into(),
-            json!(ext
-                .ext_key_usage
-                .as_ref()
-                .map(|v| v.iter().map(eku_name).collect::<Vec<_>>())),
+            json!(
+                ext.ext_key_usage
+                    .as_ref()
+                    .map(|v| v.iter().map(eku_name).collect::<Vec<_>>())
+            ),
         );
         obj.insert(
             "basic_constraints".into(),
-            json!(ext
-                .basic_constraints
-                .map(|b| json!({"ca": b.ca, "path_length": b.path_len}))),
+            json!(
+                ext.basic_constraints
+                    .map(|b| json!({"ca": b.ca, "path_length": b.path_len}))
+            ),
         );
     }
     v
@@ -419,7 +417,11 @@ fn cert_info(file: &Path, as_json: bool) -> ExitCode {
         );
         println!("  signature   : {}", c.signature_algorithm().name());
         println!("  type        : {}", CertKind::of(c).json_name());
-        println!("  hash        : {} (old {})", hex8(c.subject_hash()), hex8(c.subject_hash_old()));
+        println!(
+            "  hash        : {} (old {})",
+            hex8(c.subject_hash()),
+            hex8(c.subject_hash_old())
+        );
         if let Some(b) = ext.basic_constraints {
             match b.path_len {
                 Some(p) => println!("  basic       : CA:{} pathlen:{p}", b.ca),
@@ -518,11 +520,13 @@ pub fn run_audit(a: AuditArgs) -> ExitCode {
         );
     }
     if report.findings.is_empty() {
-        println!("{}: OK (mode {:04o}, uid {})", report.path, report.mode, report.uid);
+        println!(
+            "{}: OK (mode {:04o}, uid {})",
+            report.path, report.mode, report.uid
+        );
     }
     for f in &report.findings {
         println!("{}: {:?}: {} [{}]", f.path, f.severity, f.message, f.rule);
     }
     ExitCode::from(code)
 }
-

@@ -1,6 +1,11 @@
 //! `gridauth proxy init` and `gridauth pki mint` driven as a user would, checked with
 //! `gridauth proxy verify` and, where installed, Debian's `grid-proxy-info`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
@@ -44,8 +49,11 @@ fn user_creds(mode: u32) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(data("usercert.pem"), dir.path().join("usercert.pem")).unwrap();
     std::fs::copy(data("userkey.pem"), dir.path().join("userkey.pem")).unwrap();
-    std::fs::set_permissions(dir.path().join("userkey.pem"), std::fs::Permissions::from_mode(mode))
-        .unwrap();
+    std::fs::set_permissions(
+        dir.path().join("userkey.pem"),
+        std::fs::Permissions::from_mode(mode),
+    )
+    .unwrap();
     dir
 }
 
@@ -68,7 +76,9 @@ fn proxy_init_with_each_passphrase_source() {
     let d = dir.path();
     let (cert, key) = (p(d, "usercert.pem"), p(d, "userkey.pem"));
     let out = p(d, "x509up");
-    let base = ["proxy", "init", "--cert", &cert, "--key", &key, "--out", &out, "-q"];
+    let base = [
+        "proxy", "init", "--cert", &cert, "--key", &key, "--out", &out, "-q",
+    ];
 
     let mut args = base.to_vec();
     args.extend(["--pass-env", "MY_PASS"]);
@@ -81,24 +91,47 @@ fn proxy_init_with_each_passphrase_source() {
     assert_eq!(v["type"], "rfc3820-impersonation");
     assert_eq!(v["key_bits"], 2048);
     let (code, _, err) = gridauth(
-        &["proxy", "verify", "--file", &out, "--ca-dir", &data("certificates")],
+        &[
+            "proxy",
+            "verify",
+            "--file",
+            &out,
+            "--ca-dir",
+            &data("certificates"),
+        ],
         &[],
         None,
     );
     assert_eq!(code, 0, "{err}");
-    if Command::new("grid-proxy-info").arg("-version").output().is_ok() {
-        let o = Command::new("grid-proxy-info").args(["-file", &out, "-identity"]).output().unwrap();
+    if Command::new("grid-proxy-info")
+        .arg("-version")
+        .output()
+        .is_ok()
+    {
+        let o = Command::new("grid-proxy-info")
+            .args(["-file", &out, "-identity"])
+            .output()
+            .unwrap();
         assert_eq!(String::from_utf8(o.stdout).unwrap().trim(), USER);
     }
 
     // Base64 in an environment variable, as REANA's VOMSPROXY_PASS.
     let mut args = base.to_vec();
-    args.extend(["--pass-env-base64", "VOMSPROXY_PASS", "--limited", "--valid", "2:30"]);
+    args.extend([
+        "--pass-env-base64",
+        "VOMSPROXY_PASS",
+        "--limited",
+        "--valid",
+        "2:30",
+    ]);
     let (code, _, err) = gridauth(&args, &[("VOMSPROXY_PASS", "ZXhhbXBsZS1vbmx5")], None);
     assert_eq!(code, 0, "{err}");
     let v = proxy_json(&out);
     assert_eq!(v["type"], "rfc3820-limited");
-    assert_eq!(v["not_after"].as_i64().unwrap() - v["not_before"].as_i64().unwrap(), 2 * 3600 + 1800 + 300);
+    assert_eq!(
+        v["not_after"].as_i64().unwrap() - v["not_before"].as_i64().unwrap(),
+        2 * 3600 + 1800 + 300
+    );
 
     // Standard input, legacy proxy.
     let mut args = base.to_vec();
@@ -115,11 +148,25 @@ fn proxy_init_refuses_bad_keys_and_wrong_passphrases_without_leaking() {
     let (cert, key) = (p(d, "usercert.pem"), p(d, "userkey.pem"));
     let out = p(d, "x509up");
     std::fs::write(&out, "old proxy").unwrap();
-    let args = ["proxy", "init", "--cert", &cert, "--key", &key, "--out", &out, "--pass-env", "P"];
+    let args = [
+        "proxy",
+        "init",
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+        "--out",
+        &out,
+        "--pass-env",
+        "P",
+    ];
     // A key others can read is refused, like grid-proxy-init does.
     let (code, _, err) = gridauth(&args, &[("P", PASS)], None);
     assert_eq!(code, 2);
-    assert!(err.contains("refusing to use the private key") && err.contains("chmod"), "{err}");
+    assert!(
+        err.contains("refusing to use the private key") && err.contains("chmod"),
+        "{err}"
+    );
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o400)).unwrap();
     // A wrong passphrase is a clear error, never echoed, and the old proxy stays.
     let secret = "not-the-passphrase-xyzzy";
@@ -145,16 +192,33 @@ fn pki_mint_writes_a_usable_set() {
     let cas = d.join("certificates");
     let n0 = std::fs::read_dir(&cas)
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".0"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".0")
+        })
         .count();
-    assert!(n0 >= 2, "root and intermediate CA expected in {}", cas.display());
+    assert!(
+        n0 >= 2,
+        "root and intermediate CA expected in {}",
+        cas.display()
+    );
     // Every proxy the set holds verifies against its own CA directory.
     let mut proxies = 0;
     for entry in walk(&d) {
         let name = entry.file_name().unwrap().to_string_lossy().to_string();
         if name.starts_with("x509up") {
             let (code, _, err) = gridauth(
-                &["proxy", "verify", "--file", entry.to_str().unwrap(), "--ca-dir", cas.to_str().unwrap()],
+                &[
+                    "proxy",
+                    "verify",
+                    "--file",
+                    entry.to_str().unwrap(),
+                    "--ca-dir",
+                    cas.to_str().unwrap(),
+                ],
                 &[],
                 None,
             );
@@ -162,18 +226,38 @@ fn pki_mint_writes_a_usable_set() {
             proxies += 1;
         }
     }
-    assert_eq!(proxies, 6, "rfc, limited, independent, legacy, legacy limited, delegated");
+    assert_eq!(
+        proxies, 6,
+        "rfc, limited, independent, legacy, legacy limited, delegated"
+    );
     // The revoked user is refused by its CRL.
     let revoked = d.join("revoked");
     let (code, _, _) = gridauth(
-        &["proxy", "init", "--cert", revoked.join("usercert.pem").to_str().unwrap(), "--key",
-          revoked.join("userkey.pem").to_str().unwrap(), "--out", d.join("rp").to_str().unwrap(), "-q"],
+        &[
+            "proxy",
+            "init",
+            "--cert",
+            revoked.join("usercert.pem").to_str().unwrap(),
+            "--key",
+            revoked.join("userkey.pem").to_str().unwrap(),
+            "--out",
+            d.join("rp").to_str().unwrap(),
+            "-q",
+        ],
         &[],
         None,
     );
     assert_eq!(code, 0);
     let (code, out, _) = gridauth(
-        &["proxy", "verify", "--file", d.join("rp").to_str().unwrap(), "--ca-dir", cas.to_str().unwrap(), "--json"],
+        &[
+            "proxy",
+            "verify",
+            "--file",
+            d.join("rp").to_str().unwrap(),
+            "--ca-dir",
+            cas.to_str().unwrap(),
+            "--json",
+        ],
         &[],
         None,
     );

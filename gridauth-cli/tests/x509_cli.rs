@@ -1,6 +1,11 @@
 //! The `gridauth` command's interface: flags, JSON fields and exit codes, on the bundled
 //! example data, with `openssl` as the reference where it has an answer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use serde_json::Value;
 use std::process::Command;
@@ -39,7 +44,12 @@ fn proxy_info_json_has_every_documented_field() {
     let user = "/DC=ch/DC=cern/OU=Organic Units/OU=Users/CN=jdoe/CN=123456/CN=Jane Doe";
     assert_eq!(v["issuer"], user);
     assert_eq!(v["identity"], user);
-    assert!(v["subject"].as_str().unwrap().starts_with(&format!("{user}/CN=")));
+    assert!(
+        v["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{user}/CN="))
+    );
     assert_eq!(v["type"], "rfc3820-impersonation");
     assert_eq!(v["limited"], false);
     assert_eq!(v["policy_language"], "1.3.6.1.5.5.7.21.1");
@@ -53,8 +63,16 @@ fn proxy_info_json_has_every_documented_field() {
     let chain = v["chain"].as_array().unwrap();
     assert_eq!(chain.len(), 2);
     for key in [
-        "subject", "issuer", "serial", "not_before", "not_after", "key_type", "key_bits",
-        "signature_algorithm", "subject_hash", "type",
+        "subject",
+        "issuer",
+        "serial",
+        "not_before",
+        "not_after",
+        "key_type",
+        "key_bits",
+        "signature_algorithm",
+        "subject_hash",
+        "type",
     ] {
         assert!(chain[0].get(key).is_some(), "chain entry lacks {key}");
     }
@@ -62,16 +80,39 @@ fn proxy_info_json_has_every_documented_field() {
     assert_eq!(chain[1]["serial"], "1F2E");
     assert_eq!(chain[0]["signature_algorithm"], "sha256WithRSAEncryption");
     // Expired: timeleft is 0, not negative.
-    let (_, v) = json(&["proxy", "info", "--file", &proxy, "--json", "--at", "4000000000"]);
+    let (_, v) = json(&[
+        "proxy",
+        "info",
+        "--file",
+        &proxy,
+        "--json",
+        "--at",
+        "4000000000",
+    ]);
     assert_eq!(v["timeleft"], 0);
 }
 
 #[test]
 fn proxy_info_human_layout() {
-    let (code, out, _) = gridauth(&["proxy", "info", "--file", &data("x509up_example"), "--at", AT]);
+    let (code, out, _) = gridauth(&[
+        "proxy",
+        "info",
+        "--file",
+        &data("x509up_example"),
+        "--at",
+        AT,
+    ]);
     assert_eq!(code, 0);
-    let keys: Vec<&str> = out.lines().map(|l| l.split(" : ").next().unwrap().trim()).collect();
-    assert_eq!(keys, ["subject", "issuer", "identity", "type", "strength", "path", "timeleft"]);
+    let keys: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(" : ").next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "subject", "issuer", "identity", "type", "strength", "path", "timeleft"
+        ]
+    );
     assert!(out.contains("type     : RFC 3820 compliant impersonation proxy\n"));
     assert!(out.contains("strength : 2048 bits\n"));
 }
@@ -80,23 +121,50 @@ fn proxy_info_human_layout() {
 fn proxy_verify_exit_codes_and_json() {
     let proxy = data("x509up_example");
     let cas = data("certificates");
-    let (code, v) = json(&["proxy", "verify", "--file", &proxy, "--ca-dir", &cas, "--at", AT, "--json"]);
+    let (code, v) = json(&[
+        "proxy", "verify", "--file", &proxy, "--ca-dir", &cas, "--at", AT, "--json",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(v["valid"], true);
-    let (code, v) = json(&["proxy", "verify", "--file", &proxy, "--ca-dir", &cas, "--at", "2600000000", "--json"]);
+    let (code, v) = json(&[
+        "proxy",
+        "verify",
+        "--file",
+        &proxy,
+        "--ca-dir",
+        &cas,
+        "--at",
+        "2600000000",
+        "--json",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(v["valid"], false);
     assert_eq!(v["error"], "expired");
     assert_eq!(v["certificate"], 0);
     let empty = tempfile::tempdir().unwrap();
     let (code, v) = json(&[
-        "proxy", "verify", "--file", &proxy, "--ca-dir", empty.path().to_str().unwrap(), "--at", AT, "--json",
+        "proxy",
+        "verify",
+        "--file",
+        &proxy,
+        "--ca-dir",
+        empty.path().to_str().unwrap(),
+        "--at",
+        AT,
+        "--json",
     ]);
     assert_eq!(code, 1);
     assert_eq!(v["error"], "untrusted_issuer");
     assert_eq!(v["certificate"], 1);
     // A read error is exit 2 with a message on stderr.
-    let (code, _, err) = gridauth(&["proxy", "verify", "--file", "/nonexistent/proxy", "--ca-dir", &cas]);
+    let (code, _, err) = gridauth(&[
+        "proxy",
+        "verify",
+        "--file",
+        "/nonexistent/proxy",
+        "--ca-dir",
+        &cas,
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/proxy"), "{err}");
     // A usage error is exit 2.
@@ -108,28 +176,45 @@ fn proxy_verify_exit_codes_and_json() {
 fn cert_hash_matches_openssl() {
     for f in ["usercert.pem", "hostcert.pem"] {
         let path = data(f);
-        for (flag, ours) in [("-subject_hash", vec!["cert", "hash"]), ("-subject_hash_old", vec!["cert", "hash", "--old"])] {
+        for (flag, ours) in [
+            ("-subject_hash", vec!["cert", "hash"]),
+            ("-subject_hash_old", vec!["cert", "hash", "--old"]),
+        ] {
             let mut args = ours.clone();
             args.push(&path);
             let (code, out, _) = gridauth(&args);
             assert_eq!(code, 0);
-            let o = Command::new("openssl").args(["x509", "-in", &path, "-noout", flag]).output();
+            let o = Command::new("openssl")
+                .args(["x509", "-in", &path, "-noout", flag])
+                .output();
             let Ok(o) = o else {
                 eprintln!("SKIPPED: openssl not installed");
                 return;
             };
-            assert_eq!(out.trim(), String::from_utf8(o.stdout).unwrap().trim(), "{f} {flag}");
+            assert_eq!(
+                out.trim(),
+                String::from_utf8(o.stdout).unwrap().trim(),
+                "{f} {flag}"
+            );
         }
     }
 }
 
 #[test]
 fn dn_parse_json() {
-    let (code, v) = json(&["dn", "parse", "/DC=ch/DC=cern/OU=computers/CN=tw/vocms0118.cern.ch", "--json"]);
+    let (code, v) = json(&[
+        "dn",
+        "parse",
+        "/DC=ch/DC=cern/OU=computers/CN=tw/vocms0118.cern.ch",
+        "--json",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(v["rdns"].as_array().unwrap().len(), 4);
     assert_eq!(v["rdns"][3][0]["value"], "tw/vocms0118.cern.ch");
-    assert_eq!(v["rfc2253"], "CN=tw/vocms0118.cern.ch,OU=computers,DC=cern,DC=ch");
+    assert_eq!(
+        v["rfc2253"],
+        "CN=tw/vocms0118.cern.ch,OU=computers,DC=cern,DC=ch"
+    );
     let (code, _, err) = gridauth(&["dn", "parse", "/XX=foo"]);
     assert_eq!(code, 2);
     assert!(!err.is_empty());

@@ -76,30 +76,75 @@ impl Pki {
         run(
             "openssl",
             &[
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-                "ca.pem", "-days", "3650", "-subj", CA_DN, "-config", "ca.cnf", "-extensions",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "3650",
+                "-subj",
+                CA_DN,
+                "-config",
+                "ca.cnf",
+                "-extensions",
                 "v3_ca",
             ],
             d,
         );
         Self::issue(d, "user", USER_DN, "usr", "0x1F2E");
         Self::issue(d, "host", HOST_DN, "host", "0x2A");
-        Self::issue(d, "revoked", "/DC=ch/DC=cern/OU=Users/CN=revoked", "usr", "0x3B");
+        Self::issue(
+            d,
+            "revoked",
+            "/DC=ch/DC=cern/OU=Users/CN=revoked",
+            "usr",
+            "0x3B",
+        );
         std::fs::create_dir(d.join("certificates")).unwrap();
-        let hash = run("openssl", &["x509", "-in", "ca.pem", "-noout", "-subject_hash"], d);
+        let hash = run(
+            "openssl",
+            &["x509", "-in", "ca.pem", "-noout", "-subject_hash"],
+            d,
+        );
         let hash = hash.trim();
         std::fs::copy(d.join("ca.pem"), d.join(format!("certificates/{hash}.0"))).unwrap();
         // Revoke the "revoked" certificate and publish the CRL as <hash>.r0.
         run(
             "openssl",
-            &["ca", "-config", "ca.cnf", "-keyfile", "ca.key", "-cert", "ca.pem", "-revoke",
-              "revoked.pem"],
+            &[
+                "ca",
+                "-config",
+                "ca.cnf",
+                "-keyfile",
+                "ca.key",
+                "-cert",
+                "ca.pem",
+                "-revoke",
+                "revoked.pem",
+            ],
             d,
         );
         run(
             "openssl",
-            &["ca", "-config", "ca.cnf", "-keyfile", "ca.key", "-cert", "ca.pem", "-gencrl",
-              "-crldays", "30", "-out", &format!("certificates/{hash}.r0")],
+            &[
+                "ca",
+                "-config",
+                "ca.cnf",
+                "-keyfile",
+                "ca.key",
+                "-cert",
+                "ca.pem",
+                "-gencrl",
+                "-crldays",
+                "30",
+                "-out",
+                &format!("certificates/{hash}.r0"),
+            ],
             d,
         );
         Pki { dir }
@@ -108,15 +153,43 @@ impl Pki {
     fn issue(d: &Path, name: &str, subj: &str, ext: &str, serial: &str) {
         run(
             "openssl",
-            &["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout",
-              &format!("{name}key.pem"), "-out", &format!("{name}.csr"), "-subj", subj],
+            &[
+                "req",
+                "-new",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                &format!("{name}key.pem"),
+                "-out",
+                &format!("{name}.csr"),
+                "-subj",
+                subj,
+            ],
             d,
         );
         run(
             "openssl",
-            &["x509", "-req", "-in", &format!("{name}.csr"), "-CA", "ca.pem", "-CAkey",
-              "ca.key", "-set_serial", serial, "-days", "365", "-out",
-              &format!("{name}.pem"), "-extfile", "ca.cnf", "-extensions", ext],
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &format!("{name}.csr"),
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-set_serial",
+                serial,
+                "-days",
+                "365",
+                "-out",
+                &format!("{name}.pem"),
+                "-extfile",
+                "ca.cnf",
+                "-extensions",
+                ext,
+            ],
             d,
         );
         std::fs::set_permissions(
