@@ -11,8 +11,12 @@ pub const USAGE: u8 = 2;
 
 /// Prints a JSON value on stdout (pretty) and returns `code`.
 pub fn print_json(value: &serde_json::Value, code: u8) -> ExitCode {
+    use std::io::Write;
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
+        // A closed pipe (`| head`) is not an error worth a panic.
+        Ok(s) => {
+            let _ = writeln!(std::io::stdout().lock(), "{s}");
+        }
         Err(e) => eprintln!("gridauth: cannot encode JSON: {e}"),
     }
     ExitCode::from(code)
