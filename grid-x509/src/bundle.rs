@@ -86,7 +86,10 @@ pub(crate) fn pem_blocks(data: &[u8], origin: &str) -> Result<Vec<PemBlock>> {
 }
 
 fn is_cert_label(label: &str) -> bool {
-    matches!(label, "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE")
+    matches!(
+        label,
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
+    )
 }
 
 /// Reads every certificate from PEM (`CERTIFICATE` blocks; other blocks are skipped)
@@ -110,7 +113,11 @@ pub fn read_certificates(data: &[u8], origin: &str) -> Result<Vec<Certificate>> 
                 max: limits::MAX_CERTS_PER_FILE,
             });
         }
-        certs.push(Certificate::from_der_at(b.pem.contents(), origin, certs.len())?);
+        certs.push(Certificate::from_der_at(
+            b.pem.contents(),
+            origin,
+            certs.len(),
+        )?);
     }
     if certs.is_empty() {
         return Err(Error::NoCertificate {
@@ -160,7 +167,11 @@ impl Credential {
                         max: limits::MAX_CERTS_PER_FILE,
                     });
                 }
-                certs.push(Certificate::from_der_at(b.pem.contents(), origin, certs.len())?);
+                certs.push(Certificate::from_der_at(
+                    b.pem.contents(),
+                    origin,
+                    certs.len(),
+                )?);
             } else if PrivateKey::is_key_label(label) {
                 if key_blocks > 0 {
                     return Err(Error::MultiplePrivateKeys {

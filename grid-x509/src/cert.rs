@@ -241,25 +241,35 @@ impl Certificate {
             reason: reason.to_string(),
         };
         let offset = |part: &[u8]| der.len().saturating_sub(part.len());
-        let (tag, content, rest) = ext::split_tlv(der).ok_or_else(|| bad("not DER (bad length or truncated)"))?;
+        let (tag, content, rest) =
+            ext::split_tlv(der).ok_or_else(|| bad("not DER (bad length or truncated)"))?;
         if tag != 0x30 {
             return Err(bad("not a certificate (expected a SEQUENCE)"));
         }
         if !rest.is_empty() {
             return Err(bad("trailing data after the certificate"));
         }
-        let (tbs_tag, tbs, after_tbs) = ext::split_tlv(content).ok_or_else(|| bad("TBSCertificate truncated"))?;
+        let (tbs_tag, tbs, after_tbs) =
+            ext::split_tlv(content).ok_or_else(|| bad("TBSCertificate truncated"))?;
         if tbs_tag != 0x30 {
             return Err(bad("TBSCertificate is not a SEQUENCE"));
         }
         let tbs_range = (offset(content), offset(after_tbs));
-        let (alg_tag, _, after_alg) = ext::split_tlv(after_tbs).ok_or_else(|| bad("signatureAlgorithm missing"))?;
-        let outer_alg = after_tbs.get(..after_tbs.len().saturating_sub(after_alg.len())).unwrap_or(&[]);
-        let (sig_tag, sig_bits, end) = ext::split_tlv(after_alg).ok_or_else(|| bad("signature missing"))?;
+        let (alg_tag, _, after_alg) =
+            ext::split_tlv(after_tbs).ok_or_else(|| bad("signatureAlgorithm missing"))?;
+        let outer_alg = after_tbs
+            .get(..after_tbs.len().saturating_sub(after_alg.len()))
+            .unwrap_or(&[]);
+        let (sig_tag, sig_bits, end) =
+            ext::split_tlv(after_alg).ok_or_else(|| bad("signature missing"))?;
         if alg_tag != 0x30 || sig_tag != 0x03 || !end.is_empty() {
-            return Err(bad("expected signatureAlgorithm SEQUENCE and signature BIT STRING"));
+            return Err(bad(
+                "expected signatureAlgorithm SEQUENCE and signature BIT STRING",
+            ));
         }
-        let (&unused, sig) = sig_bits.split_first().ok_or_else(|| bad("empty signature BIT STRING"))?;
+        let (&unused, sig) = sig_bits
+            .split_first()
+            .ok_or_else(|| bad("empty signature BIT STRING"))?;
         if unused != 0 {
             return Err(bad("signature BIT STRING has unused bits"));
         }
@@ -267,7 +277,8 @@ impl Certificate {
 
         // TBSCertificate fields, in order.
         let mut cur = tbs;
-        let (mut t, mut v, mut whole) = take_tlv(&mut cur).ok_or_else(|| bad("TBSCertificate is empty"))?;
+        let (mut t, mut v, mut whole) =
+            take_tlv(&mut cur).ok_or_else(|| bad("TBSCertificate is empty"))?;
         let mut version = 0u8;
         if t == 0xa0 {
             let (it, iv, _) = ext::split_tlv(v).ok_or_else(|| bad("bad version"))?;
@@ -285,9 +296,12 @@ impl Certificate {
         let serial_end = tbs_range.1.saturating_sub(cur.len());
         let serial_range = (serial_end.saturating_sub(v.len()), serial_end);
         let _ = whole;
-        let (t, _, inner_alg) = take_tlv(&mut cur).ok_or_else(|| bad("signature algorithm missing"))?;
+        let (t, _, inner_alg) =
+            take_tlv(&mut cur).ok_or_else(|| bad("signature algorithm missing"))?;
         if t != 0x30 {
-            return Err(bad("TBSCertificate signature is not an AlgorithmIdentifier"));
+            return Err(bad(
+                "TBSCertificate signature is not an AlgorithmIdentifier",
+            ));
         }
         if inner_alg != outer_alg {
             return Err(bad(
@@ -308,14 +322,17 @@ impl Certificate {
         if !vend.is_empty() {
             return Err(bad("trailing data in validity"));
         }
-        let not_before = parse_der_time(nbt, nbv).ok_or_else(|| bad("notBefore is not a valid UTCTime/GeneralizedTime"))?;
-        let not_after = parse_der_time(nat, nav).ok_or_else(|| bad("notAfter is not a valid UTCTime/GeneralizedTime"))?;
+        let not_before = parse_der_time(nbt, nbv)
+            .ok_or_else(|| bad("notBefore is not a valid UTCTime/GeneralizedTime"))?;
+        let not_after = parse_der_time(nat, nav)
+            .ok_or_else(|| bad("notAfter is not a valid UTCTime/GeneralizedTime"))?;
         let (t, _, subject_der) = take_tlv(&mut cur).ok_or_else(|| bad("subject missing"))?;
         if t != 0x30 {
             return Err(bad("subject is not a Name"));
         }
         let subject = Dn::from_der(subject_der)?;
-        let (t, _, spki_der) = take_tlv(&mut cur).ok_or_else(|| bad("subjectPublicKeyInfo missing"))?;
+        let (t, _, spki_der) =
+            take_tlv(&mut cur).ok_or_else(|| bad("subjectPublicKeyInfo missing"))?;
         if t != 0x30 {
             return Err(bad("subjectPublicKeyInfo is not a SEQUENCE"));
         }
@@ -340,8 +357,10 @@ impl Certificate {
                 _ => return Err(bad("unexpected field at the end of TBSCertificate")),
             }
         }
-        let (_, alg_content, _) = ext::split_tlv(outer_alg).ok_or_else(|| bad("bad signatureAlgorithm"))?;
-        let (ot, oid_bytes, _) = ext::split_tlv(alg_content).ok_or_else(|| bad("bad signatureAlgorithm"))?;
+        let (_, alg_content, _) =
+            ext::split_tlv(outer_alg).ok_or_else(|| bad("bad signatureAlgorithm"))?;
+        let (ot, oid_bytes, _) =
+            ext::split_tlv(alg_content).ok_or_else(|| bad("bad signatureAlgorithm"))?;
         let alg_oid = (ot == 0x06)
             .then(|| ObjectIdentifier::from_bytes(oid_bytes).ok())
             .flatten()
@@ -374,12 +393,16 @@ impl Certificate {
 
     /// The TBSCertificate DER, exactly as signed.
     pub fn tbs_der(&self) -> &[u8] {
-        self.der.get(self.tbs_range.0..self.tbs_range.1).unwrap_or(&[])
+        self.der
+            .get(self.tbs_range.0..self.tbs_range.1)
+            .unwrap_or(&[])
     }
 
     /// The signature bytes.
     pub fn signature(&self) -> &[u8] {
-        self.der.get(self.signature_range.0..self.signature_range.1).unwrap_or(&[])
+        self.der
+            .get(self.signature_range.0..self.signature_range.1)
+            .unwrap_or(&[])
     }
 
     /// Subject DN.
@@ -394,7 +417,9 @@ impl Certificate {
 
     /// Serial number bytes (big-endian two's complement, as encoded).
     pub fn serial_bytes(&self) -> &[u8] {
-        self.der.get(self.serial_range.0..self.serial_range.1).unwrap_or(&[])
+        self.der
+            .get(self.serial_range.0..self.serial_range.1)
+            .unwrap_or(&[])
     }
 
     /// Serial number as upper-case hex without leading zero bytes (`openssl x509 -serial`

@@ -251,12 +251,18 @@ fn check_issuers(path: &[Certificate], kinds: &[CertKind]) -> Result<()> {
         };
         let issuer_index = i.saturating_add(1);
         let subject_kind = kinds.get(i).copied().unwrap_or(CertKind::EndEntity);
-        let issuer_kind = kinds.get(issuer_index).copied().unwrap_or(CertKind::EndEntity);
+        let issuer_kind = kinds
+            .get(issuer_index)
+            .copied()
+            .unwrap_or(CertKind::EndEntity);
         let ku = issuer.extensions().key_usage;
         if subject_kind.is_proxy() {
             if issuer_kind == CertKind::Ca {
                 return Err(Error::ProxyIssuedByCa {
-                    cert: path.get(i).map(|c| c.cert_ref(i)).unwrap_or_else(|| issuer.cert_ref(i)),
+                    cert: path
+                        .get(i)
+                        .map(|c| c.cert_ref(i))
+                        .unwrap_or_else(|| issuer.cert_ref(i)),
                 });
             }
             if ku.is_some_and(|k| !k.digital_signature()) {
@@ -305,7 +311,11 @@ fn check_issuers(path: &[Certificate], kinds: &[CertKind]) -> Result<()> {
 }
 
 /// RFC 3820 §4.1 rules for every proxy, plus the Globus rules on limited and mixed proxies.
-fn check_proxies(path: &[Certificate], kinds: &[CertKind], policy: &ValidationPolicy) -> Result<()> {
+fn check_proxies(
+    path: &[Certificate],
+    kinds: &[CertKind],
+    policy: &ValidationPolicy,
+) -> Result<()> {
     for (i, cert) in path.iter().enumerate() {
         let Some(CertKind::Proxy(t)) = kinds.get(i).copied() else {
             continue;
@@ -338,8 +348,8 @@ fn check_proxies(path: &[Certificate], kinds: &[CertKind], policy: &ValidationPo
         let Some(issuer) = path.get(i.saturating_add(1)) else {
             continue;
         };
-        let one_more_cn =
-            cert.subject().parent().as_ref() == Some(issuer.subject()) && cert.subject().last_cn().is_some();
+        let one_more_cn = cert.subject().parent().as_ref() == Some(issuer.subject())
+            && cert.subject().last_cn().is_some();
         if !one_more_cn {
             return Err(Error::ProxySubjectMismatch {
                 cert: r(),

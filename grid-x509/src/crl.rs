@@ -42,12 +42,17 @@ impl Crl {
             return Err(bad("not a single DER SEQUENCE (trailing data?)"));
         }
         let start = der.len().saturating_sub(content.len());
-        let (tbs_tag, tbs, after_tbs) = split_tlv(content).ok_or_else(|| bad("TBSCertList missing"))?;
+        let (tbs_tag, tbs, after_tbs) =
+            split_tlv(content).ok_or_else(|| bad("TBSCertList missing"))?;
         if tbs_tag != 0x30 {
             return Err(bad("TBSCertList is not a SEQUENCE"));
         }
-        let tbs_range = (start, start.saturating_add(content.len().saturating_sub(after_tbs.len())));
-        let (t, alg, after_alg) = split_tlv(after_tbs).ok_or_else(|| bad("signatureAlgorithm missing"))?;
+        let tbs_range = (
+            start,
+            start.saturating_add(content.len().saturating_sub(after_tbs.len())),
+        );
+        let (t, alg, after_alg) =
+            split_tlv(after_tbs).ok_or_else(|| bad("signatureAlgorithm missing"))?;
         let (bt, bits, end) = split_tlv(after_alg).ok_or_else(|| bad("signature missing"))?;
         if t != 0x30 || bt != 0x03 || !end.is_empty() {
             return Err(bad("bad signatureAlgorithm or signature"));
@@ -65,7 +70,8 @@ impl Crl {
         // TBSCertList ::= SEQUENCE { version INTEGER OPTIONAL, signature, issuer,
         //   thisUpdate, nextUpdate OPTIONAL, revokedCertificates OPTIONAL, [0] crlExtensions OPTIONAL }
         let mut cur = tbs;
-        let (mut tag, mut val, mut next) = split_tlv(cur).ok_or_else(|| bad("empty TBSCertList"))?;
+        let (mut tag, mut val, mut next) =
+            split_tlv(cur).ok_or_else(|| bad("empty TBSCertList"))?;
         if tag == 0x02 {
             cur = next;
             (tag, val, next) = split_tlv(cur).ok_or_else(|| bad("TBSCertList truncated"))?;
@@ -80,22 +86,27 @@ impl Crl {
         if it != 0x30 {
             return Err(bad("issuer is not a Name"));
         }
-        let issuer_der = cur.get(..issuer_len.saturating_sub(next.len())).unwrap_or(&[]);
+        let issuer_der = cur
+            .get(..issuer_len.saturating_sub(next.len()))
+            .unwrap_or(&[]);
         let issuer = Dn::from_der(issuer_der)?;
         cur = next;
         let (tt, tv, next) = split_tlv(cur).ok_or_else(|| bad("thisUpdate missing"))?;
-        let this_update = parse_time(tt, tv).ok_or_else(|| bad("thisUpdate is not a valid time"))?;
+        let this_update =
+            parse_time(tt, tv).ok_or_else(|| bad("thisUpdate is not a valid time"))?;
         cur = next;
         let mut next_update = None;
         if let Some((nt @ (0x17 | 0x18), nv, next)) = split_tlv(cur) {
-            next_update = Some(parse_time(nt, nv).ok_or_else(|| bad("nextUpdate is not a valid time"))?);
+            next_update =
+                Some(parse_time(nt, nv).ok_or_else(|| bad("nextUpdate is not a valid time"))?);
             cur = next;
         }
         let mut revoked = HashSet::new();
         if let Some((0x30, list, next)) = split_tlv(cur) {
             let mut entries = list;
             while !entries.is_empty() {
-                let (et, entry, rest) = split_tlv(entries).ok_or_else(|| bad("bad revoked entry"))?;
+                let (et, entry, rest) =
+                    split_tlv(entries).ok_or_else(|| bad("bad revoked entry"))?;
                 let (st, serial, _) = split_tlv(entry).ok_or_else(|| bad("bad revoked entry"))?;
                 if et != 0x30 || st != 0x02 {
                     return Err(bad("revoked entry is not SEQUENCE { serial INTEGER, ... }"));
@@ -149,7 +160,9 @@ impl Crl {
     }
     /// The signed TBSCertList bytes.
     pub fn tbs_der(&self) -> &[u8] {
-        self.der.get(self.tbs_range.0..self.tbs_range.1).unwrap_or(&[])
+        self.der
+            .get(self.tbs_range.0..self.tbs_range.1)
+            .unwrap_or(&[])
     }
     /// Signature algorithm.
     pub fn signature_algorithm(&self) -> SignatureAlgorithm {
@@ -183,9 +196,18 @@ mod tests {
 
     #[test]
     fn times() {
-        assert_eq!(parse_time(0x17, b"261123062310Z"), Some(UnixTime::from_civil(2026, 11, 23, 6, 23, 10)));
-        assert_eq!(parse_time(0x18, b"20991231235959Z"), Some(UnixTime(4_102_444_799)));
-        assert_eq!(parse_time(0x17, b"991231235959Z").map(|t| t.to_civil().0), Some(1999));
+        assert_eq!(
+            parse_time(0x17, b"261123062310Z"),
+            Some(UnixTime::from_civil(2026, 11, 23, 6, 23, 10))
+        );
+        assert_eq!(
+            parse_time(0x18, b"20991231235959Z"),
+            Some(UnixTime(4_102_444_799))
+        );
+        assert_eq!(
+            parse_time(0x17, b"991231235959Z").map(|t| t.to_civil().0),
+            Some(1999)
+        );
         assert_eq!(parse_time(0x17, b"2611230623Z"), None);
         assert_eq!(parse_time(0x17, b"261323062310Z"), None);
         assert_eq!(parse_time(0x18, b"2026112306231+Z"), None);

@@ -62,7 +62,9 @@ pub enum Error {
         reason: String,
     },
     /// A PEM block has a label this crate does not read.
-    #[error("{origin}: PEM block #{block} (line {line}) has unsupported label '{label}'; a credential file holds CERTIFICATE and private-key blocks only")]
+    #[error(
+        "{origin}: PEM block #{block} (line {line}) has unsupported label '{label}'; a credential file holds CERTIFICATE and private-key blocks only"
+    )]
     UnsupportedPemLabel {
         /// File or input name.
         origin: String,
@@ -80,7 +82,9 @@ pub enum Error {
         origin: String,
     },
     /// The input has no private key where one is required (a proxy file must carry one).
-    #[error("{origin}: no private key found; a proxy file holds the proxy certificate, its key and the chain")]
+    #[error(
+        "{origin}: no private key found; a proxy file holds the proxy certificate, its key and the chain"
+    )]
     NoPrivateKey {
         /// File or input name.
         origin: String,
@@ -152,7 +156,9 @@ pub enum Error {
         reason: String,
     },
     /// A DN attribute keyword is not known (use a dotted OID instead).
-    #[error("unknown DN attribute '{keyword}' at character {position} of {input:?}; use a known keyword (CN, O, OU, DC, ...) or a dotted OID")]
+    #[error(
+        "unknown DN attribute '{keyword}' at character {position} of {input:?}; use a known keyword (CN, O, OU, DC, ...) or a dotted OID"
+    )]
     UnknownDnAttribute {
         /// The input text.
         input: String,
@@ -213,7 +219,9 @@ pub enum Error {
         origin: String,
     },
     /// Key encryption scheme not supported.
-    #[error("{origin}: unsupported private-key encryption {algorithm}; re-encrypt with `openssl pkcs8 -topk8 -v2 aes-256-cbc`")]
+    #[error(
+        "{origin}: unsupported private-key encryption {algorithm}; re-encrypt with `openssl pkcs8 -topk8 -v2 aes-256-cbc`"
+    )]
     UnsupportedKeyEncryption {
         /// File or input name.
         origin: String,
@@ -221,7 +229,9 @@ pub enum Error {
         algorithm: String,
     },
     /// Key algorithm not supported (only RSA and EC P-256/P-384).
-    #[error("{origin}: unsupported key algorithm {algorithm} (RSA and EC P-256/P-384 are supported)")]
+    #[error(
+        "{origin}: unsupported key algorithm {algorithm} (RSA and EC P-256/P-384 are supported)"
+    )]
     UnsupportedKeyAlgorithm {
         /// File or input name.
         origin: String,
@@ -347,7 +357,9 @@ pub enum Error {
         min: u32,
     },
     /// No trusted CA in the store issued this certificate.
-    #[error("{cert}: issuer {issuer} is not a trusted CA in {ca_dir}; install its CA certificate (<hash>.0)")]
+    #[error(
+        "{cert}: issuer {issuer} is not a trusted CA in {ca_dir}; install its CA certificate (<hash>.0)"
+    )]
     UntrustedIssuer {
         /// The certificate.
         cert: CertRef,
@@ -399,7 +411,9 @@ pub enum Error {
         issuer: String,
     },
     /// A proxy was issued by a CA rather than an end entity or proxy (RFC 3820 §3.1).
-    #[error("{cert}: proxy issued by a CA; proxies are signed by an end-entity certificate or another proxy (RFC 3820 §3.1)")]
+    #[error(
+        "{cert}: proxy issued by a CA; proxies are signed by an end-entity certificate or another proxy (RFC 3820 §3.1)"
+    )]
     ProxyIssuedByCa {
         /// The proxy.
         cert: CertRef,
@@ -463,7 +477,9 @@ pub enum Error {
     // ----- certificate requests, PKCS#12, installation ---------------------------------
     /// A PKCS#10 certificate request does not decode or its signature does not verify
     /// (RFC 2986 §4).
-    #[error("{origin}: certificate request is not valid: {reason}; make a new one with `gridauth cert request`")]
+    #[error(
+        "{origin}: certificate request is not valid: {reason}; make a new one with `gridauth cert request`"
+    )]
     CsrDecode {
         /// File or input name.
         origin: String,
@@ -481,7 +497,9 @@ pub enum Error {
     },
     /// The signed certificate is not what was requested (subject, subjectAltName or key
     /// differs from the certificate request).
-    #[error("{cert}: {what} differs from the request: requested {requested}, certificate has {found}; ask the CA to reissue it or install with the matching request")]
+    #[error(
+        "{cert}: {what} differs from the request: requested {requested}, certificate has {found}; ask the CA to reissue it or install with the matching request"
+    )]
     RequestMismatch {
         /// The certificate.
         cert: CertRef,
@@ -493,7 +511,9 @@ pub enum Error {
         found: String,
     },
     /// Only end-entity certificates are installed as host, service or user credentials.
-    #[error("{cert}: is a {kind} certificate; only an end-entity certificate can be installed as a credential")]
+    #[error(
+        "{cert}: is a {kind} certificate; only an end-entity certificate can be installed as a credential"
+    )]
     NotEndEntity {
         /// The certificate.
         cert: CertRef,
@@ -510,7 +530,9 @@ pub enum Error {
     },
     /// A PKCS#12 file uses the legacy RC2/3DES encryption and the OpenSSL legacy provider
     /// cannot be loaded.
-    #[error("{origin}: PKCS#12 file uses legacy encryption ({reason}); install the OpenSSL legacy provider (legacy.so in OPENSSL_MODULES) or re-export the file on a system that has it")]
+    #[error(
+        "{origin}: PKCS#12 file uses legacy encryption ({reason}); install the OpenSSL legacy provider (legacy.so in OPENSSL_MODULES) or re-export the file on a system that has it"
+    )]
     Pkcs12Legacy {
         /// File or input name.
         origin: String,

@@ -29,7 +29,9 @@ pub fn verify_signature(
     let legacy_rsa = key.bits() < 2048;
     let alg: &'static dyn VerificationAlgorithm = match (algorithm, key.key_type()) {
         (A::RsaMd5, _) => {
-            return Err(SignatureFailure::NotAllowed("MD5 signatures are never accepted"));
+            return Err(SignatureFailure::NotAllowed(
+                "MD5 signatures are never accepted",
+            ));
         }
         (A::RsaSha1, KeyType::Rsa) => {
             if !allow_sha1 {

@@ -142,9 +142,15 @@ mod tests {
         assert_eq!(t.to_civil(), (2026, 11, 23, 6, 8, 0));
         assert_eq!(UnixTime(0).to_civil(), (1970, 1, 1, 0, 0, 0));
         assert_eq!(UnixTime::from_civil(2000, 2, 29, 0, 0, 0).0, 951_782_400);
-        assert_eq!(UnixTime::from_civil(2099, 12, 31, 23, 59, 59).0, 4_102_444_799);
+        assert_eq!(
+            UnixTime::from_civil(2099, 12, 31, 23, 59, 59).0,
+            4_102_444_799
+        );
         assert_eq!(UnixTime(951_782_400).to_string(), "2000-02-29T00:00:00Z");
-        assert_eq!(UnixTime(951_782_400).to_openssl_string(), "Feb 29 00:00:00 2000 GMT");
+        assert_eq!(
+            UnixTime(951_782_400).to_openssl_string(),
+            "Feb 29 00:00:00 2000 GMT"
+        );
         assert_eq!(UnixTime(-1).to_civil(), (1969, 12, 31, 23, 59, 59));
     }
 
