@@ -413,13 +413,7 @@ fn check_revocation(
         }
         let mut usable = 0usize;
         for crl in crls {
-            let verified = verify_signature(
-                issuer.public_key(),
-                crl.signature_algorithm(),
-                crl.tbs_der(),
-                crl.signature(),
-                policy.allow_sha1,
-            );
+            let verified = crl.check_signature(issuer.public_key(), policy.allow_sha1);
             let problem = match verified {
                 Err(_) => Some("signature does not verify with the CA's key".to_string()),
                 Ok(()) if !crl.is_current(now) => Some(format!(

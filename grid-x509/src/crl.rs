@@ -1,12 +1,14 @@
 //! Certificate revocation lists (RFC 5280 §5), as installed in a CA directory.
 
-use crate::cert::SignatureAlgorithm;
+use crate::cert::{PublicKey, SignatureAlgorithm};
 use crate::dn::Dn;
 use crate::error::{Error, Result};
 use crate::ext::split_tlv;
 use crate::limits;
+use crate::signature::{SignatureFailure, verify_signature};
 use crate::time::{UnixTime, parse_der_time as parse_time};
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// A parsed CRL: issuer, update times and the revoked serial numbers.
 #[derive(Clone, Debug)]
@@ -20,6 +22,9 @@ pub struct Crl {
     signature_algorithm: SignatureAlgorithm,
     signature: Vec<u8>,
     revoked: HashSet<Vec<u8>>,
+    /// The issuer key (SPKI DER) whose signature check succeeded, so that validating many
+    /// chains against one CA directory verifies each CRL once.
+    verified_by: OnceLock<Vec<u8>>,
 }
 
 fn strip_zeros(mut b: &[u8]) -> &[u8] {
@@ -135,6 +140,7 @@ impl Crl {
             signature_algorithm: SignatureAlgorithm::from_oid(alg_oid),
             signature: signature.to_vec(),
             revoked,
+            verified_by: OnceLock::new(),
         })
     }
 
@@ -184,6 +190,33 @@ impl Crl {
     pub fn is_revoked(&self, serial: &[u8]) -> bool {
         self.revoked.contains(strip_zeros(serial))
     }
+    /// Checks the CRL's signature with its issuer's key. A success is remembered for that
+    /// key; the algorithm policy (`allow_sha1`) is applied on every call.
+    pub fn check_signature(
+        &self,
+        issuer: &PublicKey,
+        allow_sha1: bool,
+    ) -> std::result::Result<(), SignatureFailure> {
+        let policy_ok = allow_sha1 || !self.signature_algorithm.is_legacy_digest();
+        if policy_ok
+            && self
+                .verified_by
+                .get()
+                .is_some_and(|k| k == issuer.spki_der())
+        {
+            return Ok(());
+        }
+        verify_signature(
+            issuer,
+            self.signature_algorithm,
+            self.tbs_der(),
+            &self.signature,
+            allow_sha1,
+        )?;
+        let _ = self.verified_by.set(issuer.spki_der().to_vec());
+        Ok(())
+    }
+
     /// Current at `now`: thisUpdate passed and nextUpdate (if any) not reached.
     pub fn is_current(&self, now: UnixTime) -> bool {
         self.this_update <= now && self.next_update.is_none_or(|n| now <= n)

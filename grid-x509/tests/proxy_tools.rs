@@ -449,3 +449,60 @@ fn legacy_crypto_is_a_named_opt_in() {
     let e = verify_chain(cred.certs(), &store, &sha1_ok, now).unwrap_err();
     assert_eq!(e.code(), "weak_key", "{e}");
 }
+
+#[test]
+fn crl_signature_is_checked_once_but_policy_every_time() {
+    if !tools() {
+        return;
+    }
+    let pki = Pki::new();
+    let d = pki.dir.path();
+    // Re-issue the CRL signed with SHA-1.
+    let hash = run(
+        "openssl",
+        &["x509", "-in", "ca.pem", "-noout", "-subject_hash"],
+        d,
+    );
+    run(
+        "openssl",
+        &[
+            "ca",
+            "-config",
+            "ca.cnf",
+            "-keyfile",
+            "ca.key",
+            "-cert",
+            "ca.pem",
+            "-gencrl",
+            "-md",
+            "sha1",
+            "-crldays",
+            "30",
+            "-out",
+            &format!("certificates/{}.r0", hash.trim()),
+        ],
+        d,
+    );
+    let store = store(&pki);
+    let r = pki.grid_proxy_init("revoked.pem", "revokedkey.pem", "pr", &[]);
+    let cred = Credential::read_file(&r, None).unwrap();
+    let now = UnixTime::now();
+    let strict_sha1_certs = ValidationPolicy {
+        allow_sha1: false,
+        ..ValidationPolicy::grid()
+    };
+    let fail_closed = ValidationPolicy {
+        crl: grid_x509::CrlPolicy::IfPresent,
+        ..strict_sha1_certs.clone()
+    };
+    for _ in 0..2 {
+        // Grid preset: the SHA-1 CRL is used and lists the certificate.
+        let e = verify_chain(cred.certs(), &store, &ValidationPolicy::grid(), now).unwrap_err();
+        assert_eq!(e.code(), "revoked");
+        // After a successful (cached) check, a policy without SHA-1 still refuses the CRL.
+        let e = verify_chain(cred.certs(), &store, &fail_closed, now).unwrap_err();
+        assert_eq!(e.code(), "crl_invalid", "{e}");
+        // ...and the lenient CRL mode ignores the unusable CRL.
+        verify_chain(cred.certs(), &store, &strict_sha1_certs, now).unwrap();
+    }
+}
