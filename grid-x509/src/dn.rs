@@ -1127,7 +1127,9 @@ fn tlv_len(content_len: usize) -> usize {
     let header = if content_len < 0x80 {
         2
     } else {
-        let bytes = usize::BITS.saturating_sub(content_len.leading_zeros()).div_ceil(8);
+        let bytes = usize::BITS
+            .saturating_sub(content_len.leading_zeros())
+            .div_ceil(8);
         2usize.saturating_add(usize::try_from(bytes).unwrap_or(8))
     };
     header.saturating_add(content_len)
