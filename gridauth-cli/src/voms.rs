@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use voms_proxy::{
     AttributeCertificate, Error as VomsError, Fqan, VerifiedAc, VerifyPolicy, VomsTrust,
-    ac_section, decode_chain, end_entity, format_hms_colon, read_acs, verify_ac,
+    ac_section, end_entity, format_hms_colon, read_acs, verify_ac,
 };
 
 /// `gridauth voms ...`
@@ -191,8 +191,7 @@ fn report(
     policy: &VerifyPolicy,
     now: UnixTime,
 ) -> Result<Report, VomsError> {
-    let chain = decode_chain(&certs.iter().map(Certificate::der).collect::<Vec<_>>())?;
-    let Some(found) = read_acs(&chain)? else {
+    let Some(found) = read_acs(certs)? else {
         return Ok(Report { acs: Vec::new() });
     };
     let Some(vomsdir) = vomsdir else {
@@ -202,7 +201,7 @@ fn report(
     };
     let ca_dir = ca_dir.map_or_else(default_ca_dir, Path::to_path_buf);
     let trust = VomsTrust::load(vomsdir, &ca_dir);
-    let ee = end_entity(&chain);
+    let ee = end_entity(certs);
     let acs = found
         .acs
         .into_iter()
@@ -231,7 +230,7 @@ fn ac_json(ac: &AttributeCertificate, verdict: Option<&Result<VerifiedAc, VomsEr
         "vo": ac.vo(),
         "fqans": ac.fqans().iter().map(Fqan::as_str).collect::<Vec<_>>(),
         "holder": ac.holder().name(),
-        "issuer": ac.issuer().as_str(),
+        "issuer": ac.issuer().to_openssl(),
         "issuer_ca": issuer_ca,
         "uri": ac.uri(),
         "serial": ac.serial_hex(),

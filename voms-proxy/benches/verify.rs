@@ -56,12 +56,7 @@ fn bench(c: &mut Criterion) {
     // One bare RSA-2048 PKCS#1 SHA-256 verification with ring.
     let chain = decode_chain(&der).unwrap();
     let ac = read_acs(&chain).unwrap().unwrap().acs.remove(0);
-    let spki = ac.certs()[0].spki_der().to_vec();
-    let key_bits = {
-        // SubjectPublicKeyInfo → BIT STRING contents (RSAPublicKey).
-        let pos = spki.windows(2).rposition(|w| w == [0x03, 0x82]).unwrap();
-        spki[pos + 5..].to_vec()
-    };
+    let key_bits = ac.certs()[0].public_key().key_bytes().to_vec();
     let key = ring::signature::UnparsedPublicKey::new(
         &ring::signature::RSA_PKCS1_2048_8192_SHA256,
         key_bits,

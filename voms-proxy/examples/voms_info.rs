@@ -3,22 +3,15 @@
 
 use grid_x509::UnixTime;
 use std::path::Path;
-use voms_proxy::{
-    VerifyPolicy, VomsTrust, ac_section, decode_chain, end_entity, read_acs, verify_ac,
-};
+use voms_proxy::{VerifyPolicy, VomsTrust, ac_section, end_entity, read_acs, verify_ac};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first() else {
         return Err("usage: voms_info PROXY [VOMSDIR CADIR]".into());
     };
-    let certs = grid_x509::read_certificates(&std::fs::read(file)?, file)?;
-    let chain = decode_chain(
-        &certs
-            .iter()
-            .map(grid_x509::Certificate::der)
-            .collect::<Vec<_>>(),
-    )?;
+    // Parsed once; voms-proxy reads the ACs from these certificates.
+    let chain = grid_x509::read_certificates(&std::fs::read(file)?, file)?;
     let now = UnixTime::now();
     let trust = match (args.get(1), args.get(2)) {
         (Some(v), Some(c)) => Some(VomsTrust::load(Path::new(v), Path::new(c))?),

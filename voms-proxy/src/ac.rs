@@ -1,14 +1,15 @@
 //! VOMS attribute certificates (RFC 3281 as VOMS writes them): a typed view over the DER.
 
-use crate::cert::CertView;
 use crate::der::{self, DerError, DerResult, Reader, Tlv, tag};
 use crate::error::{Error, Result};
 use crate::fqan::Fqan;
 use crate::limits;
-use crate::name::{DnString, decode_name, general_names_text, single_directory_name};
+use crate::name::{
+    BadName, NameError, general_name_text, general_names_text, single_directory_name,
+};
 use crate::oid;
 use const_oid::ObjectIdentifier;
-use grid_x509::UnixTime;
+use grid_x509::{Certificate, Dn, SignatureAlgorithm, UnixTime};
 use std::ops::Range;
 
 /// Who the AC was issued to (RFC 3281 §4.2.2).
@@ -16,21 +17,24 @@ use std::ops::Range;
 pub struct Holder {
     /// `baseCertificateID.issuer`: the holder certificate's issuer (RFC 3281) or, as VOMS
     /// writes it by default, the holder certificate's subject.
-    pub issuer: Option<DnString>,
+    pub issuer: Option<Dn>,
     /// `baseCertificateID.serial`: the holder certificate's serial (big-endian magnitude).
     pub serial: Option<Vec<u8>>,
     /// `entityName`: the holder's subject (RFC 3281 alternative form).
-    pub entity_name: Option<DnString>,
+    pub entity_name: Option<Dn>,
 }
 
 impl Holder {
     /// The holder's name as VOMS reports it: the base certificate ID's issuer name (VOMS
     /// writes the holder's subject there), else the entity name.
-    pub fn name(&self) -> &str {
-        self.issuer
-            .as_ref()
-            .or(self.entity_name.as_ref())
-            .map_or("", DnString::as_str)
+    pub fn dn(&self) -> Option<&Dn> {
+        self.issuer.as_ref().or(self.entity_name.as_ref())
+    }
+
+    /// [`Holder::dn`] in OpenSSL slash form, as `voms-proxy-info` prints it (empty when
+    /// there is none).
+    pub fn name(&self) -> String {
+        self.dn().map(Dn::to_openssl).unwrap_or_default()
     }
 }
 
@@ -55,10 +59,10 @@ pub struct AttributeCertificate {
     der: Vec<u8>,
     index: usize,
     info: Range<usize>,
-    sig_alg: Range<usize>,
+    signature_algorithm: SignatureAlgorithm,
     signature: Range<usize>,
     holder: Holder,
-    issuer: DnString,
+    issuer: Dn,
     serial: Vec<u8>,
     not_before: UnixTime,
     not_after: UnixTime,
@@ -68,7 +72,7 @@ pub struct AttributeCertificate {
     host: String,
     fqans: Vec<Fqan>,
     attributes: Vec<GenericAttribute>,
-    certs: Vec<CertView>,
+    certs: Vec<Certificate>,
     targets: Option<Vec<String>>,
     no_rev_avail: bool,
     authority_key_id: Option<Vec<u8>>,
@@ -95,14 +99,23 @@ fn too_many(ac: usize, what: &'static str, count: usize, max: usize) -> Error {
     }
 }
 
-/// Intermediate failure: a DER error or a typed one.
+/// Intermediate failure: a DER error, a malformed name, or a typed error.
 enum Fail {
     Der(DerError),
+    Name(BadName),
     Typed(Error),
 }
 impl From<DerError> for Fail {
     fn from(e: DerError) -> Self {
         Fail::Der(e)
+    }
+}
+impl From<NameError> for Fail {
+    fn from(e: NameError) -> Self {
+        match e {
+            NameError::Der(d) => Fail::Der(d),
+            NameError::Name(n) => Fail::Name(n),
+        }
     }
 }
 impl From<Error> for Fail {
@@ -119,6 +132,7 @@ impl AttributeCertificate {
         }
         Self::decode(der, index).map_err(|f| match f {
             Fail::Der(e) => Error::ac_der(index, e),
+            Fail::Name(n) => n.in_ac(index),
             Fail::Typed(e) => e,
         })
     }
@@ -144,6 +158,7 @@ impl AttributeCertificate {
         if inner_alg.raw != sig_alg.raw {
             return Err(Error::AlgorithmMismatch { ac }.into());
         }
+        let signature_algorithm = signature_algorithm(&sig_alg)?;
         let serial = i
             .read(tag::INTEGER, "serialNumber")?
             .uint_bytes("serialNumber")?
@@ -220,7 +235,7 @@ impl AttributeCertificate {
             der: input.to_vec(),
             index: ac,
             info: range_of(input, info.raw),
-            sig_alg: range_of(input, sig_alg.raw),
+            signature_algorithm,
             signature: range_of(input, sig_bits),
             holder,
             issuer,
@@ -317,7 +332,7 @@ impl AttributeCertificate {
         &self.holder
     }
     /// The AC issuer (the VOMS server's subject).
-    pub fn issuer(&self) -> &DnString {
+    pub fn issuer(&self) -> &Dn {
         &self.issuer
     }
     /// Serial number (big-endian magnitude).
@@ -361,7 +376,7 @@ impl AttributeCertificate {
         &self.attributes
     }
     /// Certificates embedded by the VOMS server (its own first).
-    pub fn certs(&self) -> &[CertView] {
+    pub fn certs(&self) -> &[Certificate] {
         &self.certs
     }
     /// Targets (2.5.29.55), `None` when the AC is not targeted.
@@ -383,8 +398,10 @@ impl AttributeCertificate {
     pub(crate) fn info_der(&self) -> &[u8] {
         self.der.get(self.info.clone()).unwrap_or_default()
     }
-    pub(crate) fn sig_alg_der(&self) -> &[u8] {
-        self.der.get(self.sig_alg.clone()).unwrap_or_default()
+    /// The signature algorithm as labelled (VOMS labels ECDSA signatures with the RSA
+    /// OID of the digest; see [`crate::VerifyPolicy::allow_voms_ec_label`]).
+    pub fn signature_algorithm(&self) -> SignatureAlgorithm {
+        self.signature_algorithm
     }
     pub(crate) fn signature(&self) -> &[u8] {
         self.der.get(self.signature.clone()).unwrap_or_default()
@@ -396,7 +413,17 @@ pub(crate) fn oid_text(bytes: &[u8]) -> String {
         .map_or_else(|_| "<invalid OID>".to_string(), |o| o.to_string())
 }
 
-fn decode_holder(h: &Tlv<'_>) -> DerResult<Holder> {
+/// The algorithm of an AlgorithmIdentifier (parameters are not read: RSA's NULL and
+/// ECDSA's absent parameters carry nothing).
+fn signature_algorithm(alg: &Tlv<'_>) -> DerResult<SignatureAlgorithm> {
+    let mut r = alg.reader();
+    let o = r.read(tag::OID, "signatureAlgorithm")?;
+    ObjectIdentifier::from_bytes(o.body)
+        .map(SignatureAlgorithm::from_oid)
+        .map_err(|_| o.err("signatureAlgorithm", "malformed OBJECT IDENTIFIER"))
+}
+
+fn decode_holder(h: &Tlv<'_>) -> Result<Holder, Fail> {
     let mut r = h.reader();
     let mut holder = Holder {
         issuer: None,
@@ -416,28 +443,26 @@ fn decode_holder(h: &Tlv<'_>) -> DerResult<Holder> {
         b.finish("holder baseCertificateID")?;
     }
     if let Some(en) = r.optional(tag::ctx_cons(1), "holder entityName")? {
-        let mut e = en.reader();
-        let dn = e.read(tag::ctx_cons(4), "holder entityName")?;
-        e.finish("holder entityName")?;
-        let mut d = dn.reader();
-        let name = d.read(tag::SEQUENCE, "holder entityName")?;
-        d.finish("holder entityName")?;
-        holder.entity_name = Some(decode_name(&name, "holder entityName")?);
+        holder.entity_name = Some(single_directory_name(&en, "holder entityName")?);
     }
     if r.peek_tag() == Some(tag::ctx_cons(2)) {
-        return Err(r.err(
-            "holder objectDigestInfo",
-            "object-digest holders are not supported",
-        ));
+        return Err(r
+            .err(
+                "holder objectDigestInfo",
+                "object-digest holders are not supported",
+            )
+            .into());
     }
     r.finish("holder")?;
     if holder.issuer.is_none() && holder.entity_name.is_none() {
-        return Err(h.err("holder", "neither baseCertificateID nor entityName"));
+        return Err(h
+            .err("holder", "neither baseCertificateID nor entityName")
+            .into());
     }
     Ok(holder)
 }
 
-fn decode_issuer(r: &mut Reader<'_>) -> DerResult<DnString> {
+fn decode_issuer(r: &mut Reader<'_>) -> Result<Dn, Fail> {
     // v2Form [0] IMPLICIT V2Form { issuerName GeneralNames } — VOMS writes [0] EXPLICIT
     // GeneralNames, which is the same encoding. v1Form is a bare GeneralNames.
     match r.peek_tag() {
@@ -446,18 +471,22 @@ fn decode_issuer(r: &mut Reader<'_>) -> DerResult<DnString> {
             let mut vr = v2.reader();
             let names = vr.read(tag::SEQUENCE, "issuer issuerName")?;
             if !vr.is_empty() {
-                return Err(vr.err(
-                    "issuer",
-                    "V2Form baseCertificateID/objectDigestInfo not supported",
-                ));
+                return Err(vr
+                    .err(
+                        "issuer",
+                        "V2Form baseCertificateID/objectDigestInfo not supported",
+                    )
+                    .into());
             }
-            single_directory_name(&names, "issuer issuerName")
+            Ok(single_directory_name(&names, "issuer issuerName")?)
         }
         Some(tag::SEQUENCE) => {
             let names = r.any("issuer")?;
-            single_directory_name(&names, "issuer")
+            Ok(single_directory_name(&names, "issuer")?)
         }
-        _ => Err(r.err("issuer", "wrong tag: expected v2Form [0] or GeneralNames")),
+        _ => Err(r
+            .err("issuer", "wrong tag: expected v2Form [0] or GeneralNames")
+            .into()),
     }
 }
 
@@ -517,7 +546,7 @@ fn decode_ietf_attr(values: &Tlv<'_>, ac: usize) -> Result<(String, Vec<String>)
     Ok((authority, fqans))
 }
 
-fn decode_certs(v: &[u8], base: usize, ac: usize) -> Result<Vec<CertView>, Fail> {
+fn decode_certs(v: &[u8], base: usize, ac: usize) -> Result<Vec<Certificate>, Fail> {
     let outer = der::single_at(v, base, tag::SEQUENCE, "VOMS certificates")?;
     let mut o = outer.reader();
     let list = o.read(tag::SEQUENCE, "VOMS certificates")?;
@@ -535,20 +564,10 @@ fn decode_certs(v: &[u8], base: usize, ac: usize) -> Result<Vec<CertView>, Fail>
             .into());
         }
         let c = r.read(tag::SEQUENCE, "VOMS certificate")?;
-        let view = CertView::from_der(c.raw, out.len()).map_err(|e| match e {
-            Error::MalformedCertificate {
-                field,
-                reason,
-                offset,
-                ..
-            } => Fail::Der(DerError {
-                offset: c.offset.saturating_add(offset),
-                field,
-                reason,
-            }),
-            other => Fail::Typed(other),
-        })?;
-        out.push(view);
+        let origin = format!("AC #{ac} VOMS certificates");
+        let cert = Certificate::from_der_at(c.raw, &origin, out.len())
+            .map_err(|e| Error::certificate(origin, out.len(), e))?;
+        out.push(cert);
     }
     Ok(out)
 }
@@ -636,7 +655,7 @@ fn decode_targets(v: &[u8], base: usize, ac: usize) -> Result<Vec<String>, Fail>
                     let mut g = t.reader();
                     let gn = g.any("target name")?;
                     g.finish("target name")?;
-                    out.push(crate::name::general_name_text(&gn, "target name")?);
+                    out.push(general_name_text(&gn, "target name")?);
                 }
                 0xa2 => {
                     return Err(t
@@ -669,9 +688,9 @@ pub struct ProxyAcs {
 /// Finds the VOMS AC sequence extension in the chain (leaf first; the first certificate
 /// that carries it wins, since a proxy of a VOMS proxy carries none in its leaf) and
 /// decodes every AC. `Ok(None)` when no certificate carries one.
-pub fn read_acs(chain: &[CertView]) -> Result<Option<ProxyAcs>> {
+pub fn read_acs(chain: &[Certificate]) -> Result<Option<ProxyAcs>> {
     for (cert_index, cert) in chain.iter().enumerate() {
-        let Some((value, base)) = cert.ext_value(oid::VOMS_AC_SEQ.as_bytes()) else {
+        let Some(value) = cert.extension_value(&oid::VOMS_AC_SEQ) else {
             continue;
         };
         let seq_err = |e: DerError| Error::MalformedAcSequence {
@@ -679,7 +698,7 @@ pub fn read_acs(chain: &[CertView]) -> Result<Option<ProxyAcs>> {
             offset: e.offset,
             reason: e.reason,
         };
-        let outer = der::single_at(value, base, tag::SEQUENCE, "AC sequence").map_err(seq_err)?;
+        let outer = der::single(value, tag::SEQUENCE, "AC sequence").map_err(seq_err)?;
         let mut o = outer.reader();
         let list = o.read(tag::SEQUENCE, "AC sequence").map_err(seq_err)?;
         o.finish("AC sequence").map_err(seq_err)?;
@@ -702,8 +721,8 @@ pub fn read_acs(chain: &[CertView]) -> Result<Option<ProxyAcs>> {
     Ok(None)
 }
 
-/// Decodes a chain of DER certificates (leaf first) into views.
-pub fn decode_chain<B: AsRef<[u8]>>(chain: &[B]) -> Result<Vec<CertView>> {
+/// Decodes a chain of DER certificates (leaf first), each parsed once.
+pub fn decode_chain<B: AsRef<[u8]>>(chain: &[B]) -> Result<Vec<Certificate>> {
     if chain.len() > grid_x509::limits::MAX_CHAIN_DEPTH {
         return Err(Error::TooMany {
             context: "certificate chain".to_string(),
@@ -715,11 +734,18 @@ pub fn decode_chain<B: AsRef<[u8]>>(chain: &[B]) -> Result<Vec<CertView>> {
     chain
         .iter()
         .enumerate()
-        .map(|(i, c)| CertView::from_der(c.as_ref(), i))
+        .map(|(i, c)| {
+            Certificate::from_der_at(c.as_ref(), CHAIN_ORIGIN, i)
+                .map_err(|e| Error::certificate(CHAIN_ORIGIN, i, e))
+        })
         .collect()
 }
 
-/// The end-entity certificate behind the proxies: the first non-proxy certificate.
-pub fn end_entity(chain: &[CertView]) -> Option<&CertView> {
-    chain.iter().find(|c| !c.is_proxy())
+/// How [`decode_chain`] names its input in errors.
+const CHAIN_ORIGIN: &str = "certificate chain";
+
+/// The end-entity certificate behind the proxies: the first non-proxy certificate
+/// (RFC 3820, draft or legacy Globus proxy, see [`grid_x509::CertKind::of`]).
+pub fn end_entity(chain: &[Certificate]) -> Option<&Certificate> {
+    chain.get(grid_x509::end_entity_index(chain)?)
 }

@@ -1,6 +1,7 @@
 //! A small, schema-driven DER reader and writer.
 //!
-//! Only what VOMS attribute certificates and X.509 certificates need: single-byte tags,
+//! Only what VOMS attribute certificates need (certificates and names are read by
+//! `grid_x509`, which has no public TLV reader): single-byte tags,
 //! definite minimal lengths of at most four length octets. Every read is bounds-checked
 //! and reports the absolute byte offset and the field being read, so a malformed input
 //! becomes a typed error naming where it broke. There is no generic recursion: the
@@ -16,15 +17,8 @@ pub(crate) mod tag {
     pub const OCTET_STRING: u8 = 0x04;
     pub const NULL: u8 = 0x05;
     pub const OID: u8 = 0x06;
-    pub const UTF8_STRING: u8 = 0x0c;
-    pub const PRINTABLE_STRING: u8 = 0x13;
-    pub const T61_STRING: u8 = 0x14;
-    pub const IA5_STRING: u8 = 0x16;
     pub const UTC_TIME: u8 = 0x17;
     pub const GENERALIZED_TIME: u8 = 0x18;
-    pub const VISIBLE_STRING: u8 = 0x1a;
-    pub const UNIVERSAL_STRING: u8 = 0x1c;
-    pub const BMP_STRING: u8 = 0x1e;
     pub const SEQUENCE: u8 = 0x30;
     pub const SET: u8 = 0x31;
 

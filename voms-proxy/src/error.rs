@@ -27,18 +27,29 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
-    /// A certificate of the proxy chain (or one embedded in an AC) is not valid DER for
-    /// the RFC 5280 schema, as far as this crate reads it.
-    #[error("certificate #{cert}: malformed {field} at byte {offset}: {reason}")]
-    MalformedCertificate {
-        /// Index of the certificate (0 = leaf, or position in the AC's certificate list).
-        cert: usize,
+    /// A name inside an AC (holder, issuer, policy authority, grantor, target) is not a
+    /// valid X.501 Name (RFC 5280 §4.1.2.4, as `grid_x509::Dn::from_der` reads it).
+    #[error("AC #{ac}: malformed {field} name at byte {offset}: {source}")]
+    MalformedAcName {
+        /// Index of the AC in the proxy (0 = first).
+        ac: usize,
         /// The ASN.1 field being decoded.
         field: &'static str,
-        /// Byte offset inside the certificate encoding.
+        /// Byte offset of the Name inside the AC encoding.
         offset: usize,
-        /// What is wrong.
-        reason: &'static str,
+        /// What `grid_x509` found wrong.
+        source: Box<grid_x509::Error>,
+    },
+    /// A certificate of the proxy chain (or one embedded in an AC) is not a valid
+    /// RFC 5280 certificate, as `grid_x509::Certificate` reads it.
+    #[error("{origin}: certificate #{cert}: {}", certificate_reason(.source))]
+    MalformedCertificate {
+        /// The input: `certificate chain`, `AC #n VOMS certificates`.
+        origin: String,
+        /// Index of the certificate (0 = leaf, or position in the AC's certificate list).
+        cert: usize,
+        /// What `grid_x509` found wrong.
+        source: Box<grid_x509::Error>,
     },
     /// The VOMS AC sequence extension (1.3.6.1.4.1.8005.100.100.5) is malformed.
     #[error("certificate #{cert}: malformed VOMS AC sequence extension at byte {offset}: {reason}")]
@@ -124,7 +135,7 @@ pub enum Error {
         ac: usize,
         /// `signature algorithm`, `public key`, `curve`.
         what: &'static str,
-        /// The OID (dotted).
+        /// The OID (dotted), or OpenSSL's name of a known signature algorithm.
         oid: String,
     },
     /// The AC's inner and outer signature algorithms differ (RFC 3281 §4.2.4).
@@ -287,6 +298,17 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A DN line of an `.lsc` file is not an OpenSSL slash-form DN
+    /// (`grid_x509::Dn::parse_openssl`).
+    #[error("{file}:{line}: {source}")]
+    LscDn {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// Why the DN does not parse.
+        source: Box<grid_x509::Error>,
+    },
     /// A `vomses` line is malformed (`"alias" "host" "port" "server DN" "vo" ["globus version"]`).
     #[error("{file}:{line}: {reason}")]
     VomsesSyntax {
@@ -322,6 +344,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::MalformedAc { .. } => "malformed_ac",
+            Error::MalformedAcName { .. } => "malformed_ac_name",
             Error::MalformedCertificate { .. } => "malformed_certificate",
             Error::MalformedAcSequence { .. } => "malformed_ac_sequence",
             Error::TooMany { .. } => "budget_exceeded",
@@ -346,6 +369,7 @@ impl Error {
             Error::TargetMismatch { .. } => "target_mismatch",
             Error::Io { .. } => "io",
             Error::LscSyntax { .. } => "lsc_syntax",
+            Error::LscDn { .. } => "lsc_dn",
             Error::VomsesSyntax { .. } => "vomses_syntax",
             Error::Pem { .. } => "pem",
             Error::Mint { .. } => "mint",
@@ -361,12 +385,16 @@ impl Error {
         }
     }
 
-    pub(crate) fn cert_der(cert: usize, e: crate::der::DerError) -> Self {
+    /// A certificate `grid_x509` could not parse; `origin` names the input.
+    pub(crate) fn certificate(
+        origin: impl Into<String>,
+        cert: usize,
+        source: grid_x509::Error,
+    ) -> Self {
         Error::MalformedCertificate {
+            origin: origin.into(),
             cert,
-            field: e.field,
-            offset: e.offset,
-            reason: e.reason,
+            source: Box::new(source),
         }
     }
 
@@ -375,5 +403,14 @@ impl Error {
             path: path.display().to_string(),
             reason: e.to_string(),
         }
+    }
+}
+
+/// The part of a `grid_x509` certificate error not already said by
+/// [`Error::MalformedCertificate`]'s origin and index.
+fn certificate_reason(e: &grid_x509::Error) -> String {
+    match e {
+        grid_x509::Error::CertificateDecode { reason, .. } => reason.clone(),
+        other => other.to_string(),
     }
 }

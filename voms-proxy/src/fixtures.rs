@@ -7,11 +7,10 @@
 //! extensions no-rev-avail, authority key identifier, the VOMS certificate list, generic
 //! attributes and (critical) targets.
 
-use crate::cert::CertView;
 use crate::der::{cons, tag, tlv};
 use crate::error::{Error, Result};
 use crate::oid;
-use grid_x509::UnixTime;
+use grid_x509::{Certificate, UnixTime};
 use openssl::asn1::{Asn1Integer, Asn1Object, Asn1OctetString, Asn1Time};
 use openssl::bn::BigNum;
 use openssl::hash::MessageDigest;
@@ -80,7 +79,7 @@ impl AcSpec {
 
 /// A VOMS server credential: its certificate (and chain to embed) and private key.
 pub struct VomsSigner {
-    cert: CertView,
+    cert: Certificate,
     extra: Vec<Vec<u8>>,
     key: PKey<Private>,
 }
@@ -88,7 +87,7 @@ pub struct VomsSigner {
 impl std::fmt::Debug for VomsSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VomsSigner")
-            .field("subject", &self.cert.subject().as_str())
+            .field("subject", &self.cert.subject().to_openssl())
             .field("key", &"<redacted>")
             .finish()
     }
@@ -112,7 +111,7 @@ impl VomsSigner {
     }
 
     /// The VOMS server certificate.
-    pub fn cert(&self) -> &CertView {
+    pub fn cert(&self) -> &Certificate {
         &self.cert
     }
 }
@@ -195,23 +194,23 @@ fn sig_alg(key: &PKey<Private>, sha1: bool) -> Result<(Vec<u8>, MessageDigest)> 
 /// that need a syntactically valid body).
 pub fn ac_info_der(
     spec: &AcSpec,
-    holder: &CertView,
-    issuer: &CertView,
+    holder: &Certificate,
+    issuer: &Certificate,
     alg: &[u8],
     certs: &[&[u8]],
 ) -> Vec<u8> {
     let holder_issuer = match spec.holder_form {
-        HolderForm::VomsSubject => holder.subject().der(),
-        HolderForm::Rfc3281 => holder.issuer().der(),
+        HolderForm::VomsSubject => holder.subject().as_der(),
+        HolderForm::Rfc3281 => holder.issuer().as_der(),
     };
     let holder_t = cons(
         tag::SEQUENCE,
         &[&cons(
             tag::ctx_cons(0),
-            &[&dir_names(holder_issuer), &int(holder.serial())],
+            &[&dir_names(holder_issuer), &int(holder.serial_bytes())],
         )],
     );
-    let issuer_t = cons(tag::ctx_cons(0), &[&dir_names(issuer.subject().der())]);
+    let issuer_t = cons(tag::ctx_cons(0), &[&dir_names(issuer.subject().as_der())]);
     let validity = cons(
         tag::SEQUENCE,
         &[&gtime(spec.not_before), &gtime(spec.not_after)],
@@ -273,8 +272,7 @@ pub fn ac_info_der(
         &cons(tag::SEQUENCE, &[&cons(tag::SEQUENCE, certs)]),
     ));
     exts.push(ext(&oid::NO_REV_AVAIL, false, &tlv(tag::NULL, &[])));
-    let key_bits = crate::sig::spki_key_bits(issuer.spki_der()).unwrap_or_default();
-    let keyid = openssl::sha::sha1(key_bits);
+    let keyid = openssl::sha::sha1(issuer.public_key().key_bytes());
     exts.push(ext(
         &oid::AUTHORITY_KEY_ID,
         false,
@@ -317,7 +315,8 @@ pub fn ac_info_der(
 /// Issues and signs an AC for the holder certificate `holder_der` (the end-entity
 /// certificate), embedding the signer's certificate(s). Returns the AC's DER.
 pub fn mint_ac(spec: &AcSpec, holder_der: &[u8], signer: &VomsSigner) -> Result<Vec<u8>> {
-    let holder = CertView::from_der(holder_der, 0)?;
+    let holder = Certificate::from_der_at(holder_der, "holder certificate", 0)
+        .map_err(|e| Error::certificate("holder certificate", 0, e))?;
     let (alg, md) = sig_alg(&signer.key, spec.legacy_sha1)?;
     let mut certs: Vec<&[u8]> = vec![signer.cert.der()];
     certs.extend(signer.extra.iter().map(Vec::as_slice));

@@ -2,7 +2,6 @@
 #![forbid(unsafe_code)]
 
 mod ac;
-mod cert;
 pub mod dangerous;
 mod der;
 mod error;
@@ -23,10 +22,8 @@ pub mod fixtures;
 pub use ac::{
     AttributeCertificate, GenericAttribute, Holder, ProxyAcs, decode_chain, end_entity, read_acs,
 };
-pub use cert::CertView;
 pub use error::{Error, Result};
 pub use fqan::{Fqan, holds, holds_role};
-pub use name::DnString;
 pub use report::{ac_section, format_hms_colon};
 pub use verify::{
     ProxyVerdicts, TrustSource, VerifiedAc, VerifyPolicy, VomsTrust, verify_ac, verify_chain_acs,

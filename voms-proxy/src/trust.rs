@@ -1,16 +1,10 @@
-//! Trusted CAs for the VOMS server certificate's chain.
-//!
-//! Local until `grid_x509::CaStore` / `verify_chain` land: reads the CA certificates of a
-//! CA directory (`<hash>.N` and `*.pem`) and builds a path from the VOMS server
-//! certificate through the certificates embedded in the AC to a trusted CA, checking
-//! names, signatures, `cA` and validity at `now`. It does not read CRLs, signing
-//! policies or namespaces.
+//! Reading configuration files (bounded), and the VOMS server certificate's chain to a
+//! trusted CA, validated with `grid_x509::verify_chain`.
 
-use crate::cert::CertView;
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::sig::Legacy;
-use grid_x509::UnixTime;
+use grid_x509::{Certificate, UnixTime};
 use std::path::Path;
 
 pub(crate) fn read_small(path: &Path) -> Result<Vec<u8>> {
@@ -28,21 +22,11 @@ pub(crate) fn read_small(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Certificates of a PEM file (`CERTIFICATE` blocks; other blocks ignored).
-pub(crate) fn pem_certs(bytes: &[u8], file: &str) -> Result<Vec<CertView>> {
-    let blocks = pem::parse_many(bytes).map_err(|e| Error::Pem {
+pub(crate) fn pem_certs(bytes: &[u8], file: &str) -> Result<Vec<Certificate>> {
+    grid_x509::read_certificates(bytes, file).map_err(|e| Error::Pem {
         file: file.to_string(),
         reason: e.to_string(),
-    })?;
-    let mut out = Vec::new();
-    for b in blocks.iter().filter(|b| b.tag() == "CERTIFICATE") {
-        out.push(
-            CertView::from_der(b.contents(), out.len()).map_err(|e| Error::Pem {
-                file: file.to_string(),
-                reason: e.to_string(),
-            })?,
-        );
-    }
-    Ok(out)
+    })
 }
 
 /// Sorted regular-file entries of a directory, bounded.
@@ -65,21 +49,16 @@ pub(crate) fn list_dir(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(out)
 }
 
-/// Validates the VOMS server certificate `leaf` with the certificates embedded after it
-/// against the CA directory at `now`, with `grid_x509::verify_chain` (names, signatures,
-/// basic constraints, validity, CRLs when installed). Returns the subjects of the path,
-/// leaf first, or why it failed.
+/// Validates the VOMS server certificate (first of `chain`, the certificates after it
+/// may lead to a trusted CA) against the CA directory at `now`, with
+/// `grid_x509::verify_chain` (names, signatures, basic constraints, validity, CRLs when
+/// installed). Returns the subjects of the path, leaf first, or why it failed.
 pub(crate) fn validate_issuer_chain(
     store: &grid_x509::CaStore,
-    leaf: &CertView,
-    intermediates: &[CertView],
+    chain: &[Certificate],
     legacy: Legacy,
     now: UnixTime,
 ) -> std::result::Result<Vec<String>, String> {
-    let mut certs = Vec::with_capacity(intermediates.len().saturating_add(1));
-    for c in std::iter::once(leaf).chain(intermediates) {
-        certs.push(grid_x509::Certificate::from_der(c.der()).map_err(|e| e.to_string())?);
-    }
     let mut policy = grid_x509::ValidationPolicy::strict();
     policy.allow_sha1 = legacy.sha1;
     if legacy.rsa_1024 {
@@ -87,7 +66,7 @@ pub(crate) fn validate_issuer_chain(
     }
     policy.max_chain_depth = limits::MAX_ISSUER_CHAIN_DEPTH;
     let verified =
-        grid_x509::verify_chain(&certs, store, &policy, now).map_err(|e| e.to_string())?;
+        grid_x509::verify_chain(chain, store, &policy, now).map_err(|e| e.to_string())?;
     Ok(verified
         .path()
         .iter()

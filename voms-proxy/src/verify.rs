@@ -2,12 +2,12 @@
 //! VOMS server's own chain, targets and critical extensions.
 
 use crate::ac::{AttributeCertificate, GenericAttribute};
-use crate::cert::CertView;
 use crate::error::{Error, Result};
 use crate::fqan::{self, Fqan};
 use crate::sig::{self, Legacy, SigError};
 use crate::vomsdir::Vomsdir;
-use grid_x509::UnixTime;
+use grid_x509::{Certificate, UnixTime};
+use std::borrow::Cow;
 
 /// What verification accepts beyond the strict default. `Default` is strict: SHA-1 and
 /// RSA keys under 2048 bits are refused, no clock skew, no caller name (so targeted ACs
@@ -115,7 +115,7 @@ pub enum TrustSource {
 #[derive(Clone, Debug)]
 pub struct VerifiedAc {
     ac: AttributeCertificate,
-    signer: Option<CertView>,
+    signer: Option<Certificate>,
     source: TrustSource,
     issuer_chain: Vec<String>,
     verified_at: UnixTime,
@@ -162,7 +162,7 @@ impl VerifiedAc {
         fqan::holds_role(self.ac.fqans(), self.ac.vo(), role)
     }
     /// The VOMS server certificate that signed it (`None` when unverified).
-    pub fn signer(&self) -> Option<&CertView> {
+    pub fn signer(&self) -> Option<&Certificate> {
         self.signer.as_ref()
     }
     /// How the signer was trusted.
@@ -183,7 +183,7 @@ impl VerifiedAc {
     }
 }
 
-fn holder_mismatch(ac: &AttributeCertificate, ee: &CertView, reason: &'static str) -> Error {
+fn holder_mismatch(ac: &AttributeCertificate, ee: &Certificate, reason: &'static str) -> Error {
     let h = ac.holder();
     let holder = match (&h.issuer, &h.serial, &h.entity_name) {
         (Some(i), Some(s), _) => format!("issuer {i} serial {}", crate::hex_upper(s)),
@@ -207,13 +207,13 @@ fn holder_mismatch(ac: &AttributeCertificate, ee: &CertView, reason: &'static st
 /// Checks the holder against the end-entity certificate: base certificate ID (serial and
 /// the issuer name, which VOMS writes as the holder's subject and RFC 3281 as its issuer),
 /// else the entity name.
-pub(crate) fn check_holder(ac: &AttributeCertificate, ee: &CertView) -> Result<()> {
+pub(crate) fn check_holder(ac: &AttributeCertificate, ee: &Certificate) -> Result<()> {
     let h = ac.holder();
     if let (Some(issuer), Some(serial)) = (&h.issuer, &h.serial) {
-        if serial.as_slice() != ee.serial() {
+        if magnitude(serial) != magnitude(ee.serial_bytes()) {
             return Err(holder_mismatch(ac, ee, "serial number differs"));
         }
-        if !issuer.same_as(ee.issuer()) && !issuer.same_as(ee.subject()) {
+        if issuer != ee.issuer() && issuer != ee.subject() {
             return Err(holder_mismatch(
                 ac,
                 ee,
@@ -223,7 +223,7 @@ pub(crate) fn check_holder(ac: &AttributeCertificate, ee: &CertView) -> Result<(
         return Ok(());
     }
     match &h.entity_name {
-        Some(n) if n.same_as(ee.subject()) => Ok(()),
+        Some(n) if n == ee.subject() => Ok(()),
         _ => Err(holder_mismatch(
             ac,
             ee,
@@ -232,7 +232,15 @@ pub(crate) fn check_holder(ac: &AttributeCertificate, ee: &CertView) -> Result<(
     }
 }
 
-fn sig_error(ac: &AttributeCertificate, signer: &CertView, e: SigError) -> Error {
+/// An INTEGER's content without leading zero bytes.
+fn magnitude(mut b: &[u8]) -> &[u8] {
+    while let [0, rest @ ..] = b {
+        b = rest;
+    }
+    b
+}
+
+fn sig_error(ac: &AttributeCertificate, signer: &Certificate, e: SigError) -> Error {
     let vo = ac.vo().to_string();
     match e {
         SigError::Unsupported(what, oid) => Error::UnsupportedAlgorithm {
@@ -270,7 +278,7 @@ fn sig_error(ac: &AttributeCertificate, signer: &CertView, e: SigError) -> Error
 /// certificate behind the proxy chain, see [`crate::end_entity`]).
 pub fn verify_ac(
     ac: &AttributeCertificate,
-    end_entity: &CertView,
+    end_entity: &Certificate,
     trust: &VomsTrust,
     policy: &VerifyPolicy,
     now: UnixTime,
@@ -297,9 +305,18 @@ pub fn verify_ac(
     }
     check_holder(ac, end_entity)?;
 
-    // Find the signer.
+    // Find the signer and the certificates that may lead from it to a trusted CA.
     let legacy = policy.legacy();
-    let (signer, source, intermediates): (&CertView, TrustSource, &[CertView]) = match trust
+    let check = |signer: &Certificate| {
+        sig::verify(
+            signer.public_key(),
+            ac.signature_algorithm(),
+            ac.info_der(),
+            ac.signature(),
+            legacy,
+        )
+    };
+    let (signer, chain, source): (&Certificate, Cow<'_, [Certificate]>, TrustSource) = match trust
         .vomsdir
         .lsc(ac.vo(), ac.host())
         .filter(|_| !ac.certs().is_empty())
@@ -319,35 +336,21 @@ pub fn verify_ac(
                 file: lsc.file().to_string(),
                 reason: "the AC embeds no certificate".to_string(),
             })?;
-            sig::verify(
-                signer.spki_der(),
-                ac.sig_alg_der(),
-                ac.info_der(),
-                ac.signature(),
-                legacy,
-            )
-            .map_err(|e| sig_error(ac, signer, e))?;
-            let rest = ac.certs().get(1..).unwrap_or_default();
+            check(signer).map_err(|e| sig_error(ac, signer, e))?;
             (
                 signer,
+                Cow::Borrowed(ac.certs()),
                 TrustSource::Lsc {
                     file: lsc.file().to_string(),
                     chain,
                 },
-                rest,
             )
         }
         None => {
             let mut last_err = None;
             let mut found = None;
             for cand in trust.vomsdir.pem_candidates(ac.vo()) {
-                match sig::verify(
-                    cand.cert.spki_der(),
-                    ac.sig_alg_der(),
-                    ac.info_der(),
-                    ac.signature(),
-                    legacy,
-                ) {
+                match check(&cand.cert) {
                     Ok(()) => {
                         found = Some(cand);
                         break;
@@ -357,13 +360,18 @@ pub fn verify_ac(
                 }
             }
             match found {
-                Some(c) => (
-                    &c.cert,
-                    TrustSource::Pem {
-                        file: c.file.clone(),
-                    },
-                    ac.certs(),
-                ),
+                Some(c) => {
+                    let mut chain = Vec::with_capacity(ac.certs().len().saturating_add(1));
+                    chain.push(c.cert.clone());
+                    chain.extend_from_slice(ac.certs());
+                    (
+                        &c.cert,
+                        Cow::Owned(chain),
+                        TrustSource::Pem {
+                            file: c.file.clone(),
+                        },
+                    )
+                }
                 None => {
                     return Err(last_err.unwrap_or_else(|| Error::NoTrustForVo {
                         ac: idx,
@@ -375,7 +383,7 @@ pub fn verify_ac(
             }
         }
     };
-    if !ac.issuer().same_as(signer.subject()) {
+    if ac.issuer() != signer.subject() {
         return Err(Error::IssuerNameMismatch {
             ac: idx,
             vo,
@@ -383,14 +391,13 @@ pub fn verify_ac(
             signer: signer.subject().to_string(),
         });
     }
-    let issuer_chain =
-        crate::trust::validate_issuer_chain(&trust.cas, signer, intermediates, legacy, now)
-            .map_err(|reason| Error::UntrustedIssuerChain {
-                ac: idx,
-                vo: vo.clone(),
-                subject: signer.subject().to_string(),
-                reason,
-            })?;
+    let issuer_chain = crate::trust::validate_issuer_chain(&trust.cas, &chain, legacy, now)
+        .map_err(|reason| Error::UntrustedIssuerChain {
+            ac: idx,
+            vo: vo.clone(),
+            subject: signer.subject().to_string(),
+            reason,
+        })?;
     if let Some(oid) = ac.unknown_critical_extensions().first() {
         return Err(Error::UnknownCriticalExtension {
             ac: idx,
@@ -441,7 +448,7 @@ impl ProxyVerdicts {
 /// Reads and verifies every AC of a chain (leaf first). `Ok` with an empty list when the
 /// chain carries no AC; `Err` when the ACs cannot be decoded or there is no end-entity.
 pub fn verify_chain_acs(
-    chain: &[CertView],
+    chain: &[Certificate],
     trust: &VomsTrust,
     policy: &VerifyPolicy,
     now: UnixTime,

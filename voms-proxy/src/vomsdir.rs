@@ -1,11 +1,10 @@
 //! The vomsdir (`/etc/grid-security/vomsdir`): per-VO `.lsc` files naming the VOMS
 //! server's certificate chain, or the VOMS server certificates themselves as PEM files.
 
-use crate::cert::CertView;
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::name::normalize;
 use crate::trust::{list_dir, pem_certs, read_small};
+use grid_x509::{Certificate, Dn};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -13,11 +12,13 @@ use std::path::{Path, PathBuf};
 pub const NEXT_CHAIN: &str = "------ NEXT CHAIN ------";
 
 /// A parsed `<vo>/<host>.lsc` file: one or more alternative DN chains, each listing the
-/// VOMS server certificate's subject, then its issuer, and so on up to the root.
+/// VOMS server certificate's subject, then its issuer, and so on up to the root. DNs are
+/// parsed from the OpenSSL slash form (escaped or not, keywords and the aliases VOMS
+/// accepts such as `Email`, `E` and `USERID` in any case) and compared structurally.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lsc {
     file: String,
-    chains: Vec<Vec<String>>,
+    chains: Vec<Vec<Dn>>,
 }
 
 fn lsc_err(file: &str, line: usize, reason: &'static str) -> Error {
@@ -57,7 +58,7 @@ fn unquote(line: &str, file: &str, n: usize) -> Result<String> {
 impl Lsc {
     /// Parses the text of an `.lsc` file; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Self> {
-        let mut chains: Vec<Vec<String>> = vec![Vec::new()];
+        let mut chains: Vec<Vec<Dn>> = vec![Vec::new()];
         for (i, raw) in text.lines().enumerate() {
             let n = i.saturating_add(1);
             let line = raw.trim();
@@ -88,6 +89,11 @@ impl Lsc {
             if chain.len() >= limits::MAX_LSC_CHAIN_LEN {
                 return Err(lsc_err(file, n, "more than 16 DNs in one chain"));
             }
+            let dn = Dn::parse_openssl(&dn).map_err(|source| Error::LscDn {
+                file: file.to_string(),
+                line: n,
+                source: Box::new(source),
+            })?;
             chain.push(dn);
         }
         if chains.last().is_some_and(Vec::is_empty) {
@@ -122,8 +128,8 @@ impl Lsc {
         &self.file
     }
 
-    /// The alternative chains (DN lines as written).
-    pub fn chains(&self) -> &[Vec<String>] {
+    /// The alternative chains, each most specific DN (the VOMS server's subject) first.
+    pub fn chains(&self) -> &[Vec<Dn>] {
         &self.chains
     }
 
@@ -133,22 +139,19 @@ impl Lsc {
     /// certificates describe CAs and are allowed), or, as the C++ API reads it, pairs
     /// (`subject(ci)`, `issuer(ci)`) per embedded certificate. Err gives the first
     /// chain's mismatch.
-    pub fn matches(&self, certs: &[CertView]) -> std::result::Result<usize, String> {
+    pub fn matches(&self, certs: &[Certificate]) -> std::result::Result<usize, String> {
         if certs.is_empty() {
             return Err("the AC embeds no VOMS server certificate".to_string());
         }
-        let eq = |a: &str, b: &str| normalize(a) == normalize(b);
         let mut first_reason = None;
         for (ci, chain) in self.chains.iter().enumerate() {
-            let line = |k: usize| chain.get(k).map(String::as_str);
+            let line = |k: usize| chain.get(k);
             let dn_chain = certs.iter().enumerate().all(|(i, c)| {
-                line(i).is_some_and(|l| eq(l, c.subject().as_str()))
-                    && line(i.saturating_add(1)).is_some_and(|l| eq(l, c.issuer().as_str()))
+                line(i) == Some(c.subject()) && line(i.saturating_add(1)) == Some(c.issuer())
             });
             let pairs = certs.iter().enumerate().all(|(i, c)| {
                 let k = i.saturating_mul(2);
-                line(k).is_some_and(|l| eq(l, c.subject().as_str()))
-                    && line(k.saturating_add(1)).is_some_and(|l| eq(l, c.issuer().as_str()))
+                line(k) == Some(c.subject()) && line(k.saturating_add(1)) == Some(c.issuer())
             });
             if dn_chain || pairs {
                 return Ok(ci);
@@ -161,8 +164,8 @@ impl Lsc {
                     format!(
                         "chain {} lists subject {} issuer {}, the AC's certificate has subject {s} issuer {i}",
                         ci.saturating_add(1),
-                        line(0).unwrap_or("<none>"),
-                        line(1).unwrap_or("<none>"),
+                        line(0).map_or_else(|| "<none>".to_string(), Dn::to_openssl),
+                        line(1).map_or_else(|| "<none>".to_string(), Dn::to_openssl),
                     )
                 });
             }
@@ -175,7 +178,7 @@ impl Lsc {
 #[derive(Clone, Debug)]
 pub(crate) struct PemCert {
     pub file: String,
-    pub cert: CertView,
+    pub cert: Certificate,
 }
 
 /// A vomsdir loaded into memory: `.lsc` files per (VO, host) and PEM certificates per
@@ -282,7 +285,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(l.chains().len(), 2);
-        assert_eq!(l.chains()[0][1], "/DC=ch/CN=CERN CA");
+        assert_eq!(l.chains()[0][1].to_openssl(), "/DC=ch/CN=CERN CA");
         let e = Lsc::parse("/CN=a\n\"/CN=b\n", "x.lsc").unwrap_err();
         assert_eq!(
             e,
@@ -296,5 +299,28 @@ mod tests {
         assert!(Lsc::parse("/CN=a\n", "x.lsc").is_err());
         assert!(Lsc::parse("CN=a\n/CN=b", "x.lsc").is_err());
         assert!(Lsc::parse("/CN=a\n/CN=b\n------ NEXT CHAIN ------\n", "x.lsc").is_err());
+        let e = Lsc::parse("/CN=a\n/NOSUCHKEY=b\n", "x.lsc").unwrap_err();
+        assert!(
+            matches!(&e, Error::LscDn { file, line: 2, .. } if file == "x.lsc"),
+            "{e}"
+        );
+        assert!(e.to_string().starts_with("x.lsc:2: "), "{e}");
+    }
+
+    #[test]
+    fn lsc_dns_are_structural() {
+        // The aliases VOMS normalizes, keyword case, escaped and unescaped slashes.
+        let l = Lsc::parse(
+            "/DC=ch/Email=a@b.ch/USERID=x/CN=host\\/voms.cern.ch\n/dc=CH/E=a@b.ch/CN=CA\n",
+            "x.lsc",
+        )
+        .unwrap();
+        let want =
+            Dn::parse_openssl("/DC=ch/emailAddress=a@b.ch/UID=x/CN=host/voms.cern.ch").unwrap();
+        assert_eq!(l.chains()[0][0], want);
+        assert_eq!(
+            l.chains()[0][1],
+            Dn::parse_openssl("/DC=ch/emailAddress=A@B.CH/CN=ca").unwrap()
+        );
     }
 }

@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::trust::{list_dir, read_small};
+use grid_x509::Dn;
 use std::path::{Path, PathBuf};
 
 /// One `vomses` line.
@@ -17,8 +18,10 @@ pub struct VomsesEntry {
     pub host: String,
     /// VOMS server port.
     pub port: u16,
-    /// The VOMS server certificate's subject.
+    /// The VOMS server certificate's subject, as written in the file.
     pub server_dn: String,
+    /// [`VomsesEntry::server_dn`] parsed (compare it with `==`, which is structural).
+    pub server_subject: Dn,
     /// VO name.
     pub vo: String,
     /// Optional Globus version field (obsolete).
@@ -121,11 +124,14 @@ pub fn parse_vomses(text: &str, file: &str) -> Result<Vec<VomsesEntry>> {
                 format!("server DN '{server_dn}' is not in slash form"),
             ));
         }
+        let server_subject = Dn::parse_openssl(server_dn)
+            .map_err(|e| err(file, n, format!("server DN '{server_dn}': {e}")))?;
         out.push(VomsesEntry {
             alias: alias.clone(),
             host: host.clone(),
             port,
             server_dn: server_dn.clone(),
+            server_subject,
             vo: vo.clone(),
             globus_version: rest.first().cloned(),
             file: file.to_string(),
@@ -203,6 +209,16 @@ mod tests {
         assert!(parse_vomses("\"a\" \"b\" \"1\" \"/CN=c\"", "f").is_err());
         assert!(parse_vomses("\"a\" \"b\" \"1\" \"/CN=c\" \"d", "f").is_err());
         assert!(parse_vomses("a b 1 /CN=c d", "f").is_err());
+        assert_eq!(
+            v[1].server_subject,
+            Dn::parse_openssl("/dc=CH/cn=LCG-voms2.cern.ch").unwrap()
+        );
+        let e = parse_vomses("\"a\" \"b\" \"1\" \"/BOGUS=x/CN=c\" \"d\"", "f").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("f:1: server DN '/BOGUS=x/CN=c': "),
+            "{e}"
+        );
     }
 
     #[test]

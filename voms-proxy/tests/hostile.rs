@@ -83,7 +83,7 @@ fn garbage_never_panics() {
             *b = 0x30;
         }
         let _ = AttributeCertificate::from_der(&d, 0);
-        let _ = CertView::from_der(&d, 0);
+        let _ = decode_chain(&[&d]);
     }
 }
 
@@ -249,6 +249,49 @@ fn budgets_and_wrong_shapes() {
                 ..
             }
         ),
+        "{e}"
+    );
+}
+
+#[test]
+fn malformed_names_and_embedded_certificates_are_typed() {
+    let pki = Pki::new();
+    let der = sample(&pki);
+    // The holder's DN: make the CN value an INTEGER instead of a string.
+    let mut d = der.clone();
+    let pos = d.windows(13).position(|w| w == b"Alice Example").unwrap();
+    d[pos - 2] = 0x02;
+    let e = AttributeCertificate::from_der(&d, 1).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::MalformedAcName {
+                ac: 1,
+                field: "holder issuer",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(e.code(), "malformed_ac_name");
+    // The embedded VOMS certificate's subject (the last occurrence of its CN).
+    let mut d = der.clone();
+    let pos = d
+        .windows(16)
+        .rposition(|w| w == b"voms.example.org")
+        .unwrap();
+    d[pos - 2] = 0x02;
+    let e = AttributeCertificate::from_der(&d, 0).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            Error::MalformedCertificate { origin, cert: 0, .. } if origin == "AC #0 VOMS certificates"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .starts_with("AC #0 VOMS certificates: certificate #0: "),
         "{e}"
     );
 }

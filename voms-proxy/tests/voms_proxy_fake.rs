@@ -27,7 +27,7 @@ fn trust(pki: &Pki, vomsdir: &str) -> VomsTrust {
     VomsTrust::load(&pki.p(vomsdir), &pki.p("certs")).unwrap()
 }
 
-fn load(pki: &Pki, file: &std::path::Path) -> (Vec<CertView>, ProxyAcs) {
+fn load(pki: &Pki, file: &std::path::Path) -> (Vec<grid_x509::Certificate>, ProxyAcs) {
     let chain = decode_chain(&pem_chain(file)).unwrap();
     let acs = read_acs(&chain).unwrap().expect("an AC");
     let _ = pki;
@@ -63,7 +63,7 @@ fn fields_match_voms_proxy_info() {
     let (out, rc) = pki.vpi(&f, "vomsdir", &["-all"]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(field(&out, "VO"), vec![ac.vo()]);
-    assert_eq!(field(&out, "issuer")[1], ac.issuer().as_str());
+    assert_eq!(field(&out, "issuer")[1], ac.issuer().to_openssl());
     assert_eq!(field(&out, "subject")[1], ac.holder().name());
     assert_eq!(field(&out, "uri"), vec![ac.uri()]);
     let attrs: Vec<String> = ac
@@ -94,8 +94,13 @@ fn fields_match_voms_proxy_info() {
     assert!((left - mine).abs() <= 5, "{left} vs {mine}");
     // The holder is Alice's own certificate.
     let ee = end_entity(&chain).unwrap();
-    assert_eq!(ee.subject().as_str(), USER_DN);
-    assert_eq!(ac.holder().serial.as_deref(), Some(ee.serial()));
+    assert_eq!(ee.subject().to_openssl(), USER_DN);
+    assert_eq!(ac.holder().dn(), Some(ee.subject()));
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+    assert_eq!(
+        ac.holder().serial.as_deref().map(hex),
+        Some(ee.serial_hex())
+    );
     // Verifies.
     let v = verify_ac(
         ac,
@@ -114,7 +119,7 @@ fn fields_match_voms_proxy_info() {
     assert!(ac.no_rev_avail());
     assert!(ac.authority_key_id().is_some());
     assert_eq!(ac.certs().len(), 1);
-    assert_eq!(ac.certs()[0].subject().as_str(), VOMS_DN);
+    assert_eq!(ac.certs()[0].subject().to_openssl(), VOMS_DN);
 }
 
 #[test]
@@ -175,6 +180,26 @@ fn pem_vomsdir_and_three_line_lsc() {
     ));
     let (out, rc) = pki.vpi(&f, "lsc3", &["-acexists", "testvo"]);
     assert_eq!(rc, 0, "{out}");
+    // DNs in an .lsc file compare structurally (OpenSSL's canonical form): keyword and
+    // value case and whitespace runs do not matter; a different DN still fails.
+    std::fs::create_dir_all(pki.p("lsccase/testvo")).unwrap();
+    let with_lsc = |text: &str| {
+        std::fs::write(pki.p("lsccase/testvo/voms.example.org.lsc"), text).unwrap();
+        let t = trust(&pki, "lsccase");
+        verify_ac(&found.acs[0], ee, &t, &VerifyPolicy::strict(), now)
+    };
+    let v =
+        with_lsc("/dc=org/DC=test/ou=Services/CN=VOMS.example.org\n/DC=org/DC=Test/cn=Test   CA\n")
+            .unwrap();
+    assert!(matches!(
+        v.trust_source(),
+        TrustSource::Lsc { chain: 0, .. }
+    ));
+    let e = with_lsc(
+        "/DC=org/DC=Test/OU=Services/CN=voms.example.org/CN=x\n/DC=org/DC=Test/CN=Test CA\n",
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::LscMismatch { .. }), "{e}");
 }
 
 /// Our verdict on the first AC of a proxy file, and the VOMS C API's.
@@ -505,7 +530,7 @@ fn proxy_of_a_voms_proxy() {
     let found = read_acs(&chain).unwrap().unwrap();
     assert_eq!(found.cert_index, 1);
     let ee = end_entity(&chain).unwrap();
-    assert_eq!(ee.subject().as_str(), USER_DN);
+    assert_eq!(ee.subject().to_openssl(), USER_DN);
     let verdicts = verify_chain_acs(
         &chain,
         &trust(&pki, "vomsdir"),
