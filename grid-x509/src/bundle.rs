@@ -34,55 +34,104 @@ pub(crate) fn pem_blocks(data: &[u8], origin: &str) -> Result<Vec<PemBlock>> {
         return Ok(Vec::new());
     };
     let mut blocks = Vec::new();
-    let mut current: Option<(String, usize, String)> = None; // label, start line, text
+    let mut current: Option<OpenBlock<'_>> = None;
     for (n, line) in text.lines().enumerate() {
         let lineno = n.saturating_add(1);
         let trimmed = line.trim_end();
-        if let Some((label, start, body)) = current.as_mut() {
-            body.push_str(trimmed);
-            body.push('\n');
+        if let Some(open) = current.as_mut() {
             if let Some(end) = trimmed
                 .strip_prefix("-----END ")
                 .and_then(|r| r.strip_suffix("-----"))
             {
                 let index = blocks.len();
-                if end != label {
-                    return Err(Error::Pem {
-                        origin: origin.into(),
-                        block: index,
-                        line: *start,
-                        reason: format!("BEGIN {label} closed by END {end}"),
-                    });
-                }
-                let pem = pem::parse(body.as_bytes()).map_err(|e| Error::Pem {
+                let err = |reason: String| Error::Pem {
                     origin: origin.into(),
                     block: index,
-                    line: *start,
-                    reason: e.to_string(),
-                })?;
+                    line: open.start,
+                    reason,
+                };
+                if end != open.label {
+                    return Err(err(format!("BEGIN {} closed by END {end}", open.label)));
+                }
+                let pem = open.finish(trimmed).map_err(err)?;
                 blocks.push(PemBlock {
                     pem,
                     index,
-                    line: *start,
+                    line: open.start,
                 });
                 current = None;
+            } else {
+                open.push(trimmed);
             }
         } else if let Some(label) = trimmed
             .strip_prefix("-----BEGIN ")
             .and_then(|r| r.strip_suffix("-----"))
         {
-            current = Some((label.to_string(), lineno, format!("{trimmed}\n")));
+            current = Some(OpenBlock {
+                label,
+                start: lineno,
+                begin: trimmed,
+                lines: Vec::new(),
+                has_headers: false,
+            });
         }
     }
-    if let Some((label, start, _)) = current {
+    if let Some(open) = current {
         return Err(Error::Pem {
             origin: origin.into(),
             block: blocks.len(),
-            line: start,
-            reason: format!("BEGIN {label} has no matching END line (truncated file?)"),
+            line: open.start,
+            reason: format!(
+                "BEGIN {} has no matching END line (truncated file?)",
+                open.label
+            ),
         });
     }
     Ok(blocks)
+}
+
+/// A PEM block between its BEGIN line and its END line.
+struct OpenBlock<'a> {
+    label: &'a str,
+    start: usize,
+    begin: &'a str,
+    lines: Vec<&'a str>,
+    /// RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`) before the base64 body.
+    has_headers: bool,
+}
+
+impl<'a> OpenBlock<'a> {
+    fn push(&mut self, line: &'a str) {
+        if self.lines.iter().all(|l| l.contains(':')) && line.contains(':') {
+            self.has_headers = true;
+        }
+        self.lines.push(line);
+    }
+
+    /// Decodes the body. Blocks with headers (legacy encrypted keys) go through the `pem`
+    /// crate, which keeps the headers; plain blocks are decoded here in one pass.
+    fn finish(&self, end_line: &str) -> std::result::Result<pem::Pem, String> {
+        if self.has_headers {
+            let mut text = String::with_capacity(self.lines.iter().map(|l| l.len() + 1).sum());
+            for l in std::iter::once(&self.begin)
+                .chain(&self.lines)
+                .chain([&end_line])
+            {
+                text.push_str(l);
+                text.push('\n');
+            }
+            return pem::parse(text.as_bytes()).map_err(|e| e.to_string());
+        }
+        use base64::Engine as _;
+        let mut b64 = Vec::with_capacity(self.lines.iter().map(|l| l.len()).sum());
+        for l in &self.lines {
+            b64.extend(l.bytes().filter(|b| !b.is_ascii_whitespace()));
+        }
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(&b64)
+            .map_err(|e| format!("invalid base64: {e}"))?;
+        Ok(pem::Pem::new(self.label, der))
+    }
 }
 
 fn is_cert_label(label: &str) -> bool {
