@@ -220,6 +220,11 @@ struct RsaPrivateKeyDer<'a> {
     coefficient: UintRef<'a>,
 }
 
+/// DER of the rsaEncryption OID (1.2.840.113549.1.1.1).
+const RSA_ENCRYPTION_OID_TLV: [u8; 11] = [
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+];
+
 /// RFC 8017 A.1.1 RSAPublicKey.
 #[derive(Sequence)]
 struct RsaPublicKeyDer<'a> {
@@ -556,7 +561,38 @@ impl PrivateKey {
         check_rsa_consistency(&k).map_err(|reason| bad(reason.into()))?;
         let rsa = Rsa::private_key_from_der(der).map_err(|e| bad(e.to_string()))?;
         let pkey = PKey::from_rsa(rsa).map_err(|e| bad(e.to_string()))?;
-        Self::from_pkey(pkey, KeyAlgorithm::Rsa { bits })
+        // The PKCS#1 bytes were just decoded as DER, so the PKCS#8 and SPKI forms are
+        // built around them instead of re-encoding through OpenSSL (which costs more than
+        // the rest of reading a proxy file).
+        let public = RsaPublicKeyDer {
+            modulus: k.modulus,
+            public_exponent: k.public_exponent,
+        }
+        .to_der()
+        .map_err(|e| bad(e.to_string()))?;
+        let alg_id = der_wrap(
+            0x30,
+            &[RSA_ENCRYPTION_OID_TLV.as_slice(), &[0x05, 0x00]].concat(),
+        );
+        let mut bits_content = Vec::with_capacity(public.len().saturating_add(1));
+        bits_content.push(0);
+        bits_content.extend_from_slice(&public);
+        let spki = der_wrap(
+            0x30,
+            &[alg_id.as_slice(), &der_wrap(0x03, &bits_content)].concat(),
+        );
+        let mut body = Zeroizing::new(Vec::with_capacity(der.len().saturating_add(32)));
+        body.extend_from_slice(&[0x02, 0x01, 0x00]);
+        body.extend_from_slice(&alg_id);
+        body.extend_from_slice(&Zeroizing::new(der_wrap(0x04, der)));
+        let pkcs8 = Zeroizing::new(der_wrap(0x30, &body));
+        Ok(Self {
+            algorithm: KeyAlgorithm::Rsa { bits },
+            pkcs8,
+            traditional: Zeroizing::new(der.to_vec()),
+            spki,
+            pkey,
+        })
     }
 
     fn from_sec1(der: &[u8], outer_curve: Option<EcCurve>, origin: &str) -> Result<Self> {
@@ -1280,6 +1316,19 @@ fn describe_cipher_oid(o: &Oid) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pkcs1_read_builds_the_same_encodings_as_openssl() {
+        for bits in [1024, 2048] {
+            // Generated keys are encoded by OpenSSL; reading their PKCS#1 form builds the
+            // PKCS#8 and SPKI encodings without it. They must be byte-identical.
+            let k = PrivateKey::generate_rsa(bits).unwrap();
+            let back = PrivateKey::from_pem(k.to_pem().as_bytes(), None, "test").unwrap();
+            assert_eq!(back.pkcs8.as_slice(), k.pkcs8.as_slice());
+            assert_eq!(back.spki, k.spki);
+            assert_eq!(back.traditional.as_slice(), k.traditional.as_slice());
+        }
+    }
 
     #[test]
     fn rsa_round_trip_and_sign() {
