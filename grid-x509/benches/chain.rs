@@ -1,4 +1,4 @@
-//! Parsing a proxy file and validating its 3-certificate chain (proxy, user, CA), on the
+//! Parsing a proxy file and validating its 3-certificate path (proxy, user, CA), on the
 //! bundled example data.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -24,18 +24,18 @@ fn bench(c: &mut Criterion) {
     };
     verify_chain(cred.certs(), &store, &grid, at).unwrap();
 
-    c.bench_function("parse proxy file (3 certs + key)", |b| {
+    c.bench_function("parse proxy file (proxy + user cert + key)", |b| {
         b.iter(|| Credential::from_pem(black_box(&pem), None, "proxy").unwrap())
     });
-    c.bench_function("parse certificates only (3 certs)", |b| {
+    c.bench_function("parse certificates only (2 certs)", |b| {
         b.iter(|| grid_x509::read_certificates(black_box(&pem), "proxy").unwrap())
     });
     c.bench_function(
-        "verify 3-cert chain, CRL checked (3 RSA-2048 verifications)",
+        "verify 3-cert path, CRL checked (2 RSA-2048 verifications + cached CRL)",
         |b| b.iter(|| verify_chain(black_box(cred.certs()), &store, &grid, at).unwrap()),
     );
     c.bench_function(
-        "verify 3-cert chain, no CRL (2 RSA-2048 verifications)",
+        "verify 3-cert path, no CRL (2 RSA-2048 verifications)",
         |b| b.iter(|| verify_chain(black_box(cred.certs()), &store, &no_crl, at).unwrap()),
     );
     c.bench_function("parse + verify (CRL checked)", |b| {
