@@ -216,12 +216,24 @@ fn proxy_info(a: crate::voms::InfoArgs) -> ExitCode {
     println!("type     : {}", kind.globus_name());
     println!("strength : {} bits", leaf.public_key().bits());
     println!("path     : {}", path.display());
-    println!("timeleft : {}", format_hms(timeleft));
+    println!("timeleft : {}", globus_timeleft(timeleft));
     print!(
         "{}",
         crate::voms::voms_human(certs, vomsdir.as_deref(), a.ca_dir.as_deref(), now)
     );
     ExitCode::from(OK)
+}
+
+/// `grid-proxy-info`'s timeleft text: `H:MM:SS`, and above one day `  (N.N days)` where
+/// the days are whole hours / 24 in single precision, as Globus computes them.
+fn globus_timeleft(secs: i64) -> String {
+    if secs > 86_400 {
+        #[allow(clippy::cast_precision_loss)]
+        let days = (secs / 3600) as f32 / 24.0;
+        format!("{}  ({days:.1} days)", format_hms(secs))
+    } else {
+        format_hms(secs)
+    }
 }
 
 fn policy(strict: bool) -> ValidationPolicy {
@@ -295,7 +307,7 @@ fn proxy_verify(a: ProxyVerifyArgs) -> ExitCode {
             println!("{}: OK", path.display());
             println!("identity : {}", v.identity());
             println!("type     : {}", CertKind::of(v.leaf()).globus_name());
-            println!("timeleft : {}", format_hms(v.time_left(now)));
+            println!("timeleft : {}", globus_timeleft(v.time_left(now)));
             ExitCode::from(OK)
         }
         Err(e) => {

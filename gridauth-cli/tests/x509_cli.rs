@@ -115,6 +115,25 @@ fn proxy_info_human_layout() {
     );
     assert!(out.contains("type     : RFC 3820 compliant impersonation proxy\n"));
     assert!(out.contains("strength : 2048 bits\n"));
+    // Above one day grid-proxy-info adds the days; these lines are what it printed for
+    // proxies with 719999, 89999 and 86400 seconds left.
+    let not_after = 2_515_415_134i64; // of examples/data/x509up_example
+    for (left, line) in [
+        (719_999, "timeleft : 199:59:59  (8.3 days)"),
+        (89_999, "timeleft : 24:59:59  (1.0 days)"),
+        (86_400, "timeleft : 24:00:00"),
+    ] {
+        let at = (not_after - left).to_string();
+        let (_, out, _) = gridauth(&[
+            "proxy",
+            "info",
+            "--file",
+            &data("x509up_example"),
+            "--at",
+            &at,
+        ]);
+        assert!(out.lines().any(|l| l == line), "{out}");
+    }
 }
 
 #[test]
