@@ -327,8 +327,9 @@ fn read_key(
     path: &Path,
     pass: &PassArgs,
     given: &mut Option<Passphrase>,
-) -> Result<(PrivateKey, Vec<u8>), Error> {
-    let text = read_file(path)?;
+) -> Result<(PrivateKey, zeroize::Zeroizing<Vec<u8>>), Error> {
+    // The key file's bytes are wiped when dropped, on every path out.
+    let text = zeroize::Zeroizing::new(read_file(path)?);
     let origin = path.display().to_string();
     if given.is_none() && pass.given() {
         *given = Some(pass.read()?);
@@ -350,7 +351,7 @@ fn install(a: &InstallArgs) -> Result<(), Failure> {
     let cert_text = read_file(&a.cert)?;
     let certs = read_certificates(&cert_text, &a.cert.display().to_string())?;
     let mut given = None;
-    let (key, mut key_pem) = read_key(&a.key, &a.pass, &mut given)?;
+    let (key, key_pem) = read_key(&a.key, &a.pass, &mut given)?;
     let request = a
         .csr
         .as_ref()
@@ -380,7 +381,7 @@ fn install(a: &InstallArgs) -> Result<(), Failure> {
         other => Failure::Check(other.to_string()),
     })?;
     let placed = grid_x509::place_pair(&opts, checked.cert_pem().as_bytes(), &key_pem, now)?;
-    key_pem.fill(0);
+    drop(key_pem);
     println!(
         "subject          : {}",
         checked.leaf().subject().to_openssl()
