@@ -46,7 +46,26 @@ enum Command {
     Token(token::TokenCmd),
 }
 
+/// `println!` panics when stdout is a closed pipe (`gridauth ... | head -1`); end
+/// quietly with the status a shell gives a process killed by SIGPIPE instead.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match cli.command {
         Command::Proxy(cmd) => x509::run_proxy(cmd),

@@ -265,3 +265,30 @@ fn audit_flags_a_world_readable_key() {
     let (code, v) = json(&["audit", key.to_str().unwrap(), "--role", "key", "--json"]);
     assert_eq!(code, 0, "{v}");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    // More output than a pipe buffer holds; the reader goes away after a few bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let one = std::fs::read_to_string(data("hostcert.pem")).unwrap();
+    let many = dir.path().join("many.pem");
+    std::fs::write(&many, one.repeat(600)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridauth"))
+        .args(["cert", "info", many.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = [0u8; 16];
+    stdout.read_exact(&mut buf).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
