@@ -7,24 +7,15 @@
     clippy::panic
 )]
 
+mod common;
+use common::openssl;
+
 use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
-use std::process::Command;
 
 use grid_x509::{
     CertificateRequest, CsrBuilder, Dn, KeyAlgorithm, KeySpec, Passphrase, PrivateKey, SanName,
 };
-
-fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
-    s.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), s)
-}
 
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().mode() & 0o777

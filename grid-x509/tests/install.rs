@@ -9,31 +9,16 @@
     clippy::panic
 )]
 
+mod common;
+use common::must;
+
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use grid_x509::{
     CaStore, CertificateRequest, CredentialKind, CsrBuilder, Dn, InstallOptions, Owner, PrivateKey,
     SanName, UnixTime, ValidationPolicy, check_for_install, place_pair, read_certificates,
 };
-
-fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
-    s.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), s)
-}
-
-fn must(dir: &Path, args: &[&str]) -> String {
-    let (ok, out) = openssl(dir, args);
-    assert!(ok, "openssl {args:?}: {out}");
-    out
-}
 
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().mode() & 0o7777

@@ -8,27 +8,12 @@
     clippy::panic
 )]
 
+mod common;
+use common::{must, openssl};
+
 use std::path::Path;
-use std::process::Command;
 
 use grid_x509::{Dn, Passphrase, Pkcs12Contents, PrivateKey, read_certificates};
-
-fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
-    s.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), s)
-}
-
-fn must(dir: &Path, args: &[&str]) -> String {
-    let (ok, out) = openssl(dir, args);
-    assert!(ok, "openssl {args:?}: {out}");
-    out
-}
 
 const USER_DN: &str = "/DC=org/DC=test/OU=People/CN=Jane Doe";
 

@@ -34,6 +34,25 @@ pub fn try_run(cmd: &str, args: &[&str], dir: &Path) -> (bool, String) {
     (out.status.success(), s)
 }
 
+/// `openssl ARGS` in `dir`: (success, stdout+stderr).
+pub fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl");
+    let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+    s.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), s)
+}
+
+/// `openssl ARGS` in `dir`, which must succeed; its output.
+pub fn must(dir: &Path, args: &[&str]) -> String {
+    let (ok, out) = openssl(dir, args);
+    assert!(ok, "openssl {args:?}: {out}");
+    out
+}
+
 pub fn have(cmd: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {cmd}")])
